@@ -1,0 +1,34 @@
+# The two commands of the README. Both install what they need first (Debian packages via apt).
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+CMAKE_FLAGS ?=
+
+.PHONY: run test build deps configure bench fuzz format clean
+
+run: build
+	./$(BUILD_DIR)/myelin --version
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $$(nproc)
+
+build: configure
+	cmake --build $(BUILD_DIR)
+
+configure: deps
+	@[ -f $(BUILD_DIR)/build.ninja ] || cmake -S . -B $(BUILD_DIR) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
+
+deps:
+	@scripts/install-deps.sh
+
+bench: build
+	scripts/run-benchmarks.sh $(BUILD_DIR)
+
+fuzz: deps
+	scripts/run-fuzzers.sh
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,28 @@
+#include "app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/version.hpp"
+
+namespace myelin {
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"myelin — a Matrix homeserver"};
+  app.require_subcommand(0, 1);
+  bool show_version = false;
+  app.add_flag("--version", show_version, "Print the version and exit");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (show_version || app.get_subcommands().empty()) {
+    std::cout << "myelin " << version() << "\n";
+    return 0;
+  }
+  return 0;
+}
+
+}  // namespace myelin
