@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/json_command.hpp"
 #include "app/version.hpp"
 
 namespace myelin {
@@ -13,6 +14,10 @@ int run_cli(int argc, char** argv) {
   bool show_version = false;
   app.add_flag("--version", show_version, "Print the version and exit");
 
+  // Each subcommand's callback runs after parsing and stores its exit code here.
+  int exit_code = 0;
+  app::add_json_commands(app, exit_code);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -22,7 +27,7 @@ int run_cli(int argc, char** argv) {
     std::cout << "myelin " << version() << "\n";
     return 0;
   }
-  return 0;
+  return exit_code;
 }
 
 }  // namespace myelin

@@ -29,7 +29,9 @@ std::string encode_with(std::string_view bytes, std::string_view alphabet) {
   std::string out;
   out.reserve((bytes.size() * 4 + 2) / 3);
   std::size_t i = 0;
-  auto byte = [&](std::size_t at) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at])); };
+  auto byte = [&](std::size_t at) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at]));
+  };
   for (; i + 3 <= bytes.size(); i += 3) {
     std::uint32_t n = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
     out += alphabet[n >> 18 & 63];

@@ -33,10 +33,10 @@ TEST(Base64, DecodesPaddedAndUnpadded) {
 }
 
 TEST(Base64, RejectsMalformedInput) {
-  EXPECT_EQ(decode("Z"), std::nullopt);       // 4n+1 characters carry no whole byte
-  EXPECT_EQ(decode("Zm9v!"), std::nullopt);   // outside the alphabet
-  EXPECT_EQ(decode("Zm=9v"), std::nullopt);   // padding inside
-  EXPECT_EQ(decode("Zm9vYg="), std::nullopt); // wrong amount of padding
+  EXPECT_EQ(decode("Z"), std::nullopt);        // 4n+1 characters carry no whole byte
+  EXPECT_EQ(decode("Zm9v!"), std::nullopt);    // outside the alphabet
+  EXPECT_EQ(decode("Zm=9v"), std::nullopt);    // padding inside
+  EXPECT_EQ(decode("Zm9vYg="), std::nullopt);  // wrong amount of padding
   EXPECT_EQ(decode("Zm9v Yg"), std::nullopt);
 }
 

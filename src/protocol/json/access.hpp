@@ -14,13 +14,13 @@ inline const boost::json::value* find(const boost::json::object& object, std::st
 }
 
 inline const boost::json::object* find_object(const boost::json::object& object,
-                                               std::string_view key) {
+                                              std::string_view key) {
   const boost::json::value* v = object.if_contains(key);
   return v ? v->if_object() : nullptr;
 }
 
 inline const boost::json::array* find_array(const boost::json::object& object,
-                                             std::string_view key) {
+                                            std::string_view key) {
   const boost::json::value* v = object.if_contains(key);
   return v ? v->if_array() : nullptr;
 }

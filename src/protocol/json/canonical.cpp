@@ -32,13 +32,27 @@ void append_escaped(std::string& out, std::string_view text) {
     out.append(text.data() + run_start, i - run_start);
     run_start = i + 1;
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
       default: {
         char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
         out.append(escape, sizeof escape);
@@ -59,11 +73,21 @@ void append_object(std::string& out, const bj::object& object);
 
 void append_value(std::string& out, const bj::value& value) {
   switch (value.kind()) {
-    case bj::kind::null: out.append("null"); break;
-    case bj::kind::bool_: out.append(value.get_bool() ? "true" : "false"); break;
-    case bj::kind::int64: append_integer(out, value.get_int64()); break;
-    case bj::kind::uint64: append_integer(out, value.get_uint64()); break;
-    case bj::kind::double_: out.append(python_float_repr(value.get_double())); break;
+    case bj::kind::null:
+      out.append("null");
+      break;
+    case bj::kind::bool_:
+      out.append(value.get_bool() ? "true" : "false");
+      break;
+    case bj::kind::int64:
+      append_integer(out, value.get_int64());
+      break;
+    case bj::kind::uint64:
+      append_integer(out, value.get_uint64());
+      break;
+    case bj::kind::double_:
+      out.append(python_float_repr(value.get_double()));
+      break;
     case bj::kind::string: {
       const bj::string& s = value.get_string();
       append_escaped(out, std::string_view(s.data(), s.size()));
@@ -80,7 +104,9 @@ void append_value(std::string& out, const bj::value& value) {
       out.push_back(']');
       break;
     }
-    case bj::kind::object: append_object(out, value.get_object()); break;
+    case bj::kind::object:
+      append_object(out, value.get_object());
+      break;
   }
 }
 
@@ -122,8 +148,10 @@ Expected<Ok> check_numbers_at(const bj::value& value, std::string& path) {
       }
       return Ok{};
     }
-    case bj::kind::uint64: return fail("integer out of range at " + (path.empty() ? "$" : path));
-    case bj::kind::double_: return fail("non-integer number at " + (path.empty() ? "$" : path));
+    case bj::kind::uint64:
+      return fail("integer out of range at " + (path.empty() ? "$" : path));
+    case bj::kind::double_:
+      return fail("non-integer number at " + (path.empty() ? "$" : path));
     case bj::kind::array: {
       std::size_t index = 0;
       for (const bj::value& element : value.get_array()) {
@@ -146,7 +174,8 @@ Expected<Ok> check_numbers_at(const bj::value& value, std::string& path) {
       }
       return Ok{};
     }
-    default: return Ok{};
+    default:
+      return Ok{};
   }
 }
 
@@ -173,7 +202,8 @@ std::string python_float_repr(double value) {
   }
   // Shortest round-trip digits, as Python's repr: "d.ddde±X".
   char buffer[32];
-  auto [end, err] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
+  auto [end, err] =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
   std::string_view sci(buffer, end - buffer);
   bool negative = sci.front() == '-';
   if (negative) sci.remove_prefix(1);

@@ -19,7 +19,8 @@ TEST(CanonicalJson, SpecExamples) {
   EXPECT_EQ(canonical(R"({"one": 1, "two": "Two"})"), R"({"one":1,"two":"Two"})");
   EXPECT_EQ(canonical(R"({"b": "2", "a": "1"})"), R"({"a":"1","b":"2"})");
   EXPECT_EQ(canonical(R"({"b":"2","a":"1"})"), R"({"a":"1","b":"2"})");
-  EXPECT_EQ(canonical(R"({
+  EXPECT_EQ(
+      canonical(R"({
     "auth": {
         "success": true,
         "mxid": "@john.doe:example.com",
@@ -32,7 +33,7 @@ TEST(CanonicalJson, SpecExamples) {
         }
     }
 })"),
-            R"({"auth":{"mxid":"@john.doe:example.com","profile":{"display_name":"John Doe","three_pids":[{"address":"john.doe@example.org","medium":"email"},{"address":"123456789","medium":"msisdn"}]},"success":true}})");
+      R"({"auth":{"mxid":"@john.doe:example.com","profile":{"display_name":"John Doe","three_pids":[{"address":"john.doe@example.org","medium":"email"},{"address":"123456789","medium":"msisdn"}]},"success":true}})");
   EXPECT_EQ(canonical(R"({"a": "日本語"})"), "{\"a\":\"日本語\"}");
   EXPECT_EQ(canonical(R"({"本": 2, "日": 1})"), "{\"日\":1,\"本\":2}");
   EXPECT_EQ(canonical(R"({"a": "\u65E5"})"), "{\"a\":\"日\"}");

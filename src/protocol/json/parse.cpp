@@ -1,9 +1,9 @@
 #include "protocol/json/parse.hpp"
 
+#include <algorithm>
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/value_stack.hpp>
 #include <charconv>
-#include <algorithm>
 #include <cmath>
 
 namespace myelin::json {

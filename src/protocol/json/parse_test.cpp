@@ -24,10 +24,10 @@ TEST(ParseJson, RejectsMalformedDocuments) {
 
 TEST(ParseJson, RejectsInvalidUtf8AndLoneSurrogates) {
   EXPECT_FALSE(parse("[\"\xff\"]"));
-  EXPECT_FALSE(parse("[\"\xc3\"]"));                  // truncated sequence
-  EXPECT_FALSE(parse("[\"\xc0\xaf\"]"));              // overlong '/'
-  EXPECT_FALSE(parse("[\"\xed\xa0\x80\"]"));          // UTF-8 encoded surrogate
-  EXPECT_FALSE(parse("[\"\xf4\x90\x80\x80\"]"));      // beyond U+10FFFF
+  EXPECT_FALSE(parse("[\"\xc3\"]"));              // truncated sequence
+  EXPECT_FALSE(parse("[\"\xc0\xaf\"]"));          // overlong '/'
+  EXPECT_FALSE(parse("[\"\xed\xa0\x80\"]"));      // UTF-8 encoded surrogate
+  EXPECT_FALSE(parse("[\"\xf4\x90\x80\x80\"]"));  // beyond U+10FFFF
   EXPECT_FALSE(parse(R"(["\ud800"])"));
   EXPECT_FALSE(parse(R"(["\udc00"])"));
   EXPECT_FALSE(parse(R"(["\ud800\u0041"])"));

@@ -78,7 +78,7 @@ constexpr RoomVersion kV12 = [] {
 }();
 
 constexpr std::array<const RoomVersion*, 12> kKnown = {&kV1, &kV2, &kV3, &kV4,  &kV5,  &kV6,
-                                                      &kV7, &kV8, &kV9, &kV10, &kV11, &kV12};
+                                                       &kV7, &kV8, &kV9, &kV10, &kV11, &kV12};
 
 }  // namespace
 
