@@ -1,5 +1,7 @@
 #include "protocol/events/pdu.hpp"
 
+#include "protocol/events/event_id.hpp"
+#include "protocol/events/pdu_format.hpp"
 #include "protocol/json/access.hpp"
 
 namespace myelin::events {
@@ -16,8 +18,7 @@ std::vector<std::string> event_ids_of(const boost::json::object& json, std::stri
   for (const boost::json::value& entry : *list) {
     if (entry.is_string()) {
       ids.emplace_back(json::view(entry.get_string()));
-    } else if (entry.is_array() && !entry.get_array().empty() &&
-               entry.get_array()[0].is_string()) {
+    } else if (entry.is_array() && !entry.get_array().empty() && entry.get_array()[0].is_string()) {
       ids.emplace_back(json::view(entry.get_array()[0].get_string()));
     }
   }
@@ -25,6 +26,13 @@ std::vector<std::string> event_ids_of(const boost::json::object& json, std::stri
 }
 
 }  // namespace
+
+Expected<Pdu> Pdu::parse(boost::json::object json, const RoomVersion& version) {
+  if (Expected<Ok> valid = check_pdu_format(json, version); !valid) return fail(valid.error());
+  Expected<std::string> event_id = compute_event_id(json, version);
+  if (!event_id) return fail(event_id.error());
+  return from_trusted(std::move(json), version, std::move(*event_id));
+}
 
 Pdu Pdu::from_trusted(boost::json::object json, const RoomVersion& version, std::string event_id) {
   Pdu pdu;
@@ -44,10 +52,15 @@ void Pdu::extract_fields() {
   auth_events_ = event_ids_of(json_, "auth_events");
   depth_ = json::find_int(json_, "depth").value_or(0);
   origin_server_ts_ = json::find_int(json_, "origin_server_ts").value_or(0);
-  std::optional<std::string_view> redacts =
-      version_->updated_redaction_rules ? json::find_string(content(), "redacts")
-                                        : json::find_string(json_, "redacts");
+  std::optional<std::string_view> redacts = version_->updated_redaction_rules
+                                                ? json::find_string(content(), "redacts")
+                                                : json::find_string(json_, "redacts");
   if (redacts) redacts_ = std::string(*redacts);
+  // v12: a create event has no room_id; the room's ID is its event ID with the "!" sigil.
+  if (version_->room_id_is_create_event_hash && type_ == "m.room.create" &&
+      !json_.contains("room_id") && event_id_.starts_with('$')) {
+    room_id_ = "!" + event_id_.substr(1);
+  }
 }
 
 const boost::json::object& Pdu::content() const {

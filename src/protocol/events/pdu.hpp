@@ -28,6 +28,7 @@ class Pdu {
                           std::string event_id);
 
   const std::string& event_id() const { return event_id_; }
+  // For a v12 create event (which has no room_id) the room ID derived from its event ID.
   const std::string& room_id() const { return room_id_; }
   const std::string& sender() const { return sender_; }
   const std::string& type() const { return type_; }
