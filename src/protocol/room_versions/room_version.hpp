@@ -32,7 +32,7 @@ struct RoomVersion {
   bool special_case_aliases_auth = true;
   // v6: events must be canonical JSON (integers in range, no floats).
   bool strict_canonical_json = false;
-  // v6: "notifications" in m.room.power_levels is checked by the auth rules and kept by redaction.
+  // v6: changes to "notifications" in m.room.power_levels are checked by the auth rules.
   bool limit_notifications_power_levels = false;
   // v7: the "knock" join rule and membership.
   bool knock_join_rule = false;
