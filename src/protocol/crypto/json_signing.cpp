@@ -17,57 +17,6 @@ constexpr std::string_view kUnsigned = "unsigned";
 
 std::string_view view(bj::string_view s) { return {s.data(), s.size()}; }
 
-bool needs_escape(std::string_view text) {
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') return true;
-  }
-  return false;
-}
-
-void append_key(std::string& out, std::string_view key) {
-  if (!needs_escape(key)) {
-    // Canonical JSON writes every other character, including all of UTF-8, as itself.
-    out.push_back('"');
-    out.append(key);
-    out.push_back('"');
-    return;
-  }
-  json::append_canonical(out, bj::value(bj::string_view(key.data(), key.size())));
-}
-
-// Top-level keys are sorted here rather than by json::append_canonical on a copy of the object
-// with two members removed: verifying is on the hot path of every federated event, and copying
-// the whole event just to drop "signatures" and "unsigned" would cost more than the encoding.
-void append_signable(std::string& out, const bj::object& object) {
-  constexpr std::size_t kInline = 32;
-  const bj::key_value_pair* inline_members[kInline];
-  std::vector<const bj::key_value_pair*> heap_members;
-  const bj::key_value_pair** members = inline_members;
-  if (object.size() > kInline) {
-    heap_members.resize(object.size());
-    members = heap_members.data();
-  }
-  std::size_t count = 0;
-  for (const bj::key_value_pair& member : object) {
-    std::string_view key = view(member.key());
-    if (key == kSignatures || key == kUnsigned) continue;
-    members[count++] = &member;
-  }
-  // UTF-8 byte order (std::string_view compares as unsigned char) is code point order.
-  std::sort(members, members + count, [](const bj::key_value_pair* a, const bj::key_value_pair* b) {
-    return view(a->key()) < view(b->key());
-  });
-
-  out.push_back('{');
-  for (std::size_t i = 0; i < count; ++i) {
-    if (i > 0) out.push_back(',');
-    append_key(out, view(members[i]->key()));
-    out.push_back(':');
-    json::append_canonical(out, members[i]->value());
-  }
-  out.push_back('}');
-}
-
 bj::object& ensure_object(bj::object& parent, std::string_view key) {
   bj::value& slot = parent[bj::string_view(key.data(), key.size())];
   if (!slot.is_object()) slot = bj::object(parent.storage());
@@ -77,12 +26,12 @@ bj::object& ensure_object(bj::object& parent, std::string_view key) {
 }  // namespace
 
 void append_signable_json(std::string& out, const bj::object& object) {
-  append_signable(out, object);
+  json::append_canonical_without(out, object, {kSignatures, kUnsigned});
 }
 
 std::string signable_json(const bj::object& object) {
   std::string out;
-  append_signable(out, object);
+  append_signable_json(out, object);
   return out;
 }
 
@@ -132,7 +81,7 @@ Expected<Ok> verify_json(const bj::object& object, std::string_view entity, std:
   // One buffer per thread: verification runs for every event received, so spare the allocation.
   thread_local std::string signed_bytes;
   signed_bytes.clear();
-  append_signable(signed_bytes, object);
+  append_signable_json(signed_bytes, object);
   if (!verify_ed25519(public_key_raw, signed_bytes, *signature)) {
     return fail("signature from " + std::string(entity) + " with key " + std::string(key_id) +
                 " does not verify");

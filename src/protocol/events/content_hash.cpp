@@ -13,11 +13,9 @@ namespace bj = boost::json;
 }  // namespace
 
 std::string compute_content_hash(const bj::object& event) {
-  bj::object hashed = event;
-  hashed.erase("unsigned");
-  hashed.erase("signatures");
-  hashed.erase("hashes");
-  return crypto::sha256(json::encode_canonical(hashed));
+  std::string hashed;
+  json::append_canonical_without(hashed, event, {"unsigned", "signatures", "hashes"});
+  return crypto::sha256(hashed);
 }
 
 void add_content_hash(bj::object& event) {

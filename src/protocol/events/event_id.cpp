@@ -9,18 +9,13 @@
 #include "protocol/json/canonical.hpp"
 
 namespace myelin::events {
-namespace {
-
 namespace bj = boost::json;
 
-}  // namespace
-
 std::string compute_reference_hash(const bj::object& event, const RoomVersion& version) {
-  bj::object redacted = redact(event, version);
   // redact() already drops "unsigned" (and the age_ts inside it); "signatures" it protects.
-  redacted.erase("signatures");
-  redacted.erase("unsigned");
-  return crypto::sha256(json::encode_canonical(redacted));
+  std::string hashed;
+  json::append_canonical_without(hashed, redact(event, version), {"signatures", "unsigned"});
+  return crypto::sha256(hashed);
 }
 
 Expected<std::string> compute_event_id(const bj::object& event, const RoomVersion& version) {

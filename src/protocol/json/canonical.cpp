@@ -110,7 +110,8 @@ void append_value(std::string& out, const bj::value& value) {
   }
 }
 
-void append_object(std::string& out, const bj::object& object) {
+void append_members(std::string& out, const bj::object& object,
+                    std::initializer_list<std::string_view> excluded) {
   // Sorting pointers keeps the value untouched; UTF-8 byte order is code point order.
   constexpr std::size_t kInline = 32;
   const bj::key_value_pair* inline_members[kInline];
@@ -121,7 +122,14 @@ void append_object(std::string& out, const bj::object& object) {
     members = heap_members.data();
   }
   std::size_t count = 0;
-  for (const bj::key_value_pair& member : object) members[count++] = &member;
+  for (const bj::key_value_pair& member : object) {
+    std::string_view key(member.key().data(), member.key().size());
+    if (excluded.size() != 0 &&
+        std::find(excluded.begin(), excluded.end(), key) != excluded.end()) {
+      continue;
+    }
+    members[count++] = &member;
+  }
   std::sort(members, members + count, [](const bj::key_value_pair* a, const bj::key_value_pair* b) {
     return a->key() < b->key();
   });
@@ -136,6 +144,8 @@ void append_object(std::string& out, const bj::object& object) {
   }
   out.push_back('}');
 }
+
+void append_object(std::string& out, const bj::object& object) { append_members(out, object, {}); }
 
 constexpr std::int64_t kMaxCanonicalInt = (std::int64_t{1} << 53) - 1;
 
@@ -182,6 +192,11 @@ Expected<Ok> check_numbers_at(const bj::value& value, std::string& path) {
 }  // namespace
 
 void append_canonical(std::string& out, const bj::value& value) { append_value(out, value); }
+
+void append_canonical_without(std::string& out, const bj::object& object,
+                              std::initializer_list<std::string_view> excluded) {
+  append_members(out, object, excluded);
+}
 
 std::string encode_canonical(const bj::value& value) {
   std::string out;

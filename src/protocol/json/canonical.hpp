@@ -1,7 +1,9 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 #include "base/expected.hpp"
 
@@ -15,6 +17,11 @@ std::string encode_canonical(const boost::json::value& value);
 
 // Appends the canonical encoding to out (lets callers build one buffer for many values).
 void append_canonical(std::string& out, const boost::json::value& value);
+
+// Appends the canonical encoding of the object without the excluded top-level members, without
+// copying it: what signatures ("signatures", "unsigned") and content hashes (also "hashes") cover.
+void append_canonical_without(std::string& out, const boost::json::object& object,
+                              std::initializer_list<std::string_view> excluded);
 
 // Whether every number in the value is an integer in [-(2^53)+1, 2^53-1], the rule canonical JSON
 // imposes (spec appendix "Canonical JSON"; enforced on events from room version 6). The error names

@@ -131,7 +131,9 @@ void expect_sorted_keys(const boost::json::value& v) {
     bool first = true;
     for (const auto& m : v.get_object()) {
       std::string key(m.key());
-      if (!first) EXPECT_LT(previous, key);
+      if (!first) {
+        EXPECT_LT(previous, key);
+      }
       previous = key;
       first = false;
       expect_sorted_keys(m.value());
