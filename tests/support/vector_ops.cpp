@@ -17,18 +17,6 @@ namespace {
 
 using boost::json::object;
 
-Expected<std::string> need_string(const object& request, std::string_view key) {
-  auto s = json::find_string(request, key);
-  if (!s) return fail("missing string member \"" + std::string(key) + "\"");
-  return std::string(*s);
-}
-
-Expected<object> need_object(const object& request, std::string_view key) {
-  const object* o = json::find_object(request, key);
-  if (!o) return fail("missing object member \"" + std::string(key) + "\"");
-  return *o;
-}
-
 // {"op":"canonical","value":any} -> {"canonical":"<bytes>"}
 Expected<object> op_canonical(const object& request) {
   const boost::json::value* value = json::find(request, "value");
@@ -46,19 +34,9 @@ Expected<object> op_sha256(const object& request) {
   return object{{"hash", base64::encode(crypto::sha256(*data))}};
 }
 
-Expected<crypto::SigningKey> key_from_request(const object& request) {
-  auto seed_b64 = need_string(request, "seed");
-  if (!seed_b64) return fail(seed_b64.error());
-  auto version = need_string(request, "version");
-  if (!version) return fail(version.error());
-  auto seed = base64::decode(*seed_b64);
-  if (!seed) return fail("seed is not base64");
-  return crypto::SigningKey::from_seed(*seed, *version);
-}
-
 // {"op":"key","seed":"<b64>","version":"v"} -> {"public_key":"<b64>","key_id":"ed25519:v"}
 Expected<object> op_key(const object& request) {
-  auto key = key_from_request(request);
+  auto key = signing_key_from_request(request);
   if (!key) return fail(key.error());
   return object{{"public_key", key->public_key_base64()}, {"key_id", key->key_id()}};
 }
@@ -66,7 +44,7 @@ Expected<object> op_key(const object& request) {
 // {"op":"sign","seed":"<b64>","version":"v","entity":"name","value":{...}}
 //   -> {"signed":{...},"signable":"<bytes signed>"}
 Expected<object> op_sign(const object& request) {
-  auto key = key_from_request(request);
+  auto key = signing_key_from_request(request);
   if (!key) return fail(key.error());
   auto entity = need_string(request, "entity");
   if (!entity) return fail(entity.error());
@@ -99,19 +77,41 @@ Expected<object> op_verify(const object& request) {
   return out;
 }
 
-using Op = std::function<Expected<object>(const object&)>;
-
-const std::map<std::string, Op, std::less<>>& ops() {
-  static const std::map<std::string, Op, std::less<>> kOps = [] {
-    return std::map<std::string, Op, std::less<>>{
+const VectorOpTable& ops() {
+  static const VectorOpTable kOps = [] {
+    VectorOpTable table{
         {"canonical", op_canonical}, {"sha256", op_sha256}, {"key", op_key},
         {"sign", op_sign},           {"verify", op_verify},
     };
+    add_event_ops(table);
+    return table;
   }();
   return kOps;
 }
 
 }  // namespace
+
+Expected<std::string> need_string(const object& request, std::string_view key) {
+  auto s = json::find_string(request, key);
+  if (!s) return fail("missing string member \"" + std::string(key) + "\"");
+  return std::string(*s);
+}
+
+Expected<object> need_object(const object& request, std::string_view key) {
+  const object* o = json::find_object(request, key);
+  if (!o) return fail("missing object member \"" + std::string(key) + "\"");
+  return *o;
+}
+
+Expected<crypto::SigningKey> signing_key_from_request(const object& request) {
+  auto seed_b64 = need_string(request, "seed");
+  if (!seed_b64) return fail(seed_b64.error());
+  auto version = need_string(request, "version");
+  if (!version) return fail(version.error());
+  auto seed = base64::decode(*seed_b64);
+  if (!seed) return fail("seed is not base64");
+  return crypto::SigningKey::from_seed(*seed, *version);
+}
 
 Expected<object> run_vector_op(const object& request) {
   auto name = json::find_string(request, "op");
