@@ -129,6 +129,67 @@ def check_equal(what, i, event, version, expected, got):
             vector_tool.first_difference(expected, got)))
 
 
+REQUIRED = ["sender", "origin_server_ts", "type", "content", "depth", "hashes", "auth_events",
+            "prev_events", "room_id"]  # definitions/pdu_v*.yaml and components/
+
+
+def format_mutations(gen, version, event):
+    """(label, mutated event, must_parse) from spec limits: required keys, types, the 20/10
+    prev/auth event limits, the 65,536-byte PDU limit, 255-byte identifiers, and canonical JSON
+    integers from v6 (rooms/v6 "Canonical JSON")."""
+    r = gen.r
+    n = int(version)
+    out = []
+    present = [k for k in REQUIRED + (["event_id"] if n <= 2 else []) if k in event]
+    key = r.choice(present)
+    e = copy.deepcopy(event)
+    del e[key]
+    out.append(("without " + key, e, False))
+    e = copy.deepcopy(event)
+    e["type"] = r.randint(0, 9)
+    out.append(("integer type", e, False))
+    if event["type"] != "m.room.create":
+        e = copy.deepcopy(event)
+        one = e["prev_events"][0] if e["prev_events"] else gen.event_ref(version)
+        e["prev_events"] = [one] * 21
+        out.append(("21 prev_events", e, False))
+        e = copy.deepcopy(event)
+        e["auth_events"] = [one] * 11
+        out.append(("11 auth_events", e, False))
+    e = copy.deepcopy(event)
+    e["content"]["padding"] = "x" * 65536
+    out.append(("over 65,536 bytes", e, False))
+    e = copy.deepcopy(event)
+    e["sender"] = "@" + "a" * 255 + ":example.org"
+    out.append(("sender over 255 bytes", e, False))
+    e = copy.deepcopy(event)
+    e["content"]["big"] = 2**53
+    out.append(("content integer 2^53", e, n < 6))
+    e = copy.deepcopy(event)
+    e["unsigned"] = {"age": r.randint(0, 99)}
+    out.append(("unsigned replaced", e, True))
+    return out
+
+
+def check_format_mutations(tool, gen, events):
+    cases = []
+    for version, event in events:
+        for label, e, must_parse in format_mutations(gen, version, event):
+            cases.append((label, version, e, must_parse, event))
+    answers = vector_tool.run(tool, [{"op": "pdu_parse", "room_version": v, "event": e}
+                                     for _, v, e, _, _ in cases])
+    for (label, version, e, must_parse, original), a in zip(cases, answers):
+        if not a.get("ok"):
+            vector_tool.fail("pdu_parse request failed: %s" % a.get("error"))
+        if a["valid"] != must_parse:
+            vector_tool.fail("Pdu::parse %s an event with %s (room version %s): %s\n  event: %s" % (
+                "accepted" if a["valid"] else "rejected", label, version, a["reason"],
+                encode_canonical_json(e).decode()[:2000]))
+        if must_parse and a["event_id"] != ref.event_id(e, version):
+            vector_tool.fail("Pdu::parse event ID of %s differs" % label)
+    return len(cases)
+
+
 def main():
     tool = sys.argv[1]
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 20240613
@@ -182,9 +243,11 @@ def main():
         check_equal("Pdu::parse event ID", i, s, version, ref.event_id(s, version).encode(),
                     a["event_id"].encode())
 
+    mutations = check_format_mutations(tool, gen, [(v, s) for _, v, s in parse_cases])
+
     print("events: %d events over room versions 1-12: content hashes, reference hashes, event IDs, "
-          "redactions and signatures identical to the reference; %d parsed (seed %d)"
-          % (len(cases), len(parse_cases), seed))
+          "redactions and signatures identical to the reference; %d parsed, %d format mutations judged "
+          "as the spec says (seed %d)" % (len(cases), len(parse_cases), mutations, seed))
 
 
 if __name__ == "__main__":
