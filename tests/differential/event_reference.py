@@ -96,3 +96,46 @@ def sign_event(event, server, key, version):
     signed = sign_json(redact(e, version), server, key)
     e["signatures"] = signed["signatures"]
     return e
+
+
+def server_of(identifier):
+    """The server name of a user or event ID: everything after the first ':'."""
+    return identifier.split(":", 1)[1] if isinstance(identifier, str) and ":" in identifier else None
+
+
+def required_servers(event, version):
+    """Servers that must have signed (server-server API "Validating hashes and signatures on
+    received events"): the sender's, unless the event is an invite made from a third-party invite;
+    in v1-v2 the event ID's; from v8, the server of content.join_authorised_via_users_server on a
+    join."""
+    n = int(version)
+    content = event.get("content") if isinstance(event.get("content"), dict) else {}
+    member = event.get("type") == "m.room.member"
+    servers = set()
+    if not (member and content.get("membership") == "invite" and "third_party_invite" in content):
+        servers.add(server_of(event.get("sender")))
+    if n <= 2:
+        servers.add(server_of(event.get("event_id")))
+    authoriser = content.get("join_authorised_via_users_server")
+    if n >= 8 and member and content.get("membership") == "join" and isinstance(authoriser, str):
+        servers.add(server_of(authoriser))
+    servers.discard(None)
+    return sorted(servers)
+
+
+def verify_event(event, version, keys, verify):
+    """Whether every required server signed the redacted event with at least one key in keys
+    ({server: {key_id: VerifyKey}}), all of its known ed25519 keys verifying. verify(obj, server,
+    key) raises on a bad signature (signedjson.sign.verify_signed_json)."""
+    redacted = redact(event, version)
+    for server in required_servers(event, version):
+        sigs = event.get("signatures", {}).get(server, {})
+        known = [k for k in sigs if k.startswith("ed25519:") and k in keys.get(server, {})]
+        if not known:
+            return False
+        for key_id in known:
+            try:
+                verify(redacted, server, keys[server][key_id])
+            except Exception:
+                return False
+    return True

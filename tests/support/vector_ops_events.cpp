@@ -1,5 +1,7 @@
 // Vector-tool ops for the events module: hashes, event IDs, redaction, signing and PDU parsing.
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/base64.hpp"
 #include "protocol/events/content_hash.hpp"
@@ -90,6 +92,33 @@ Expected<object> op_pdu_parse(const object& request) {
   return object{{"valid", true}, {"reason", ""}, {"event_id", pdu->event_id()}};
 }
 
+// {"op":"check_content_hash","event":{...}} -> {"valid":bool,"reason":"..."}
+Expected<object> op_check_content_hash(const object& request) {
+  auto r = event_request(request, false);
+  if (!r) return fail(r.error());
+  auto checked = events::check_content_hash(r->event);
+  return object{{"valid", checked.has_value()}, {"reason", checked ? "" : checked.error()}};
+}
+
+// {"op":"verify_event","room_version":"N","event":{...},
+//  "keys":{"server":{"ed25519:v":"<b64 public key>"}}} -> {"valid":bool,"reason":"..."}
+Expected<object> op_verify_event(const object& request) {
+  auto r = event_request(request, true);
+  if (!r) return fail(r.error());
+  auto keys = need_object(request, "keys");
+  if (!keys) return fail(keys.error());
+  auto lookup = [&keys](std::string_view server,
+                        std::string_view key_id) -> std::optional<std::string> {
+    const object* server_keys = json::find_object(*keys, server);
+    if (!server_keys) return std::nullopt;
+    auto b64 = json::find_string(*server_keys, key_id);
+    if (!b64) return std::nullopt;
+    return base64::decode(*b64);
+  };
+  auto verified = events::verify_event_signatures(r->event, *r->version, lookup);
+  return object{{"valid", verified.has_value()}, {"reason", verified ? "" : verified.error()}};
+}
+
 }  // namespace
 
 void add_event_ops(VectorOpTable& table) {
@@ -99,6 +128,8 @@ void add_event_ops(VectorOpTable& table) {
   table.emplace("redact", op_redact);
   table.emplace("sign_event", op_sign_event);
   table.emplace("pdu_parse", op_pdu_parse);
+  table.emplace("check_content_hash", op_check_content_hash);
+  table.emplace("verify_event", op_verify_event);
 }
 
 }  // namespace myelin::testing
