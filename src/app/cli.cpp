@@ -3,7 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/event_command.hpp"
+#include "app/generate_config_command.hpp"
 #include "app/json_command.hpp"
+#include "app/key_command.hpp"
 #include "app/version.hpp"
 
 namespace myelin {
@@ -17,6 +20,9 @@ int run_cli(int argc, char** argv) {
   // Each subcommand's callback runs after parsing and stores its exit code here.
   int exit_code = 0;
   app::add_json_commands(app, exit_code);
+  app::add_generate_config_command(app, exit_code);
+  app::add_key_commands(app, exit_code);
+  app::add_event_commands(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace myelin::config {
+
+// One HTTP listener, in Synapse's shape so existing configs and docs carry over.
+struct Listener {
+  std::uint16_t port = 8008;
+  std::vector<std::string> bind_addresses;
+  bool tls = false;
+  // Behind a reverse proxy: trust X-Forwarded-For for the client address.
+  bool x_forwarded = false;
+  // Which APIs this listener serves: "client" and/or "federation".
+  std::vector<std::string> resources;
+};
+
+struct Database {
+  std::string backend = "sqlite3";  // "sqlite3" (embedded default); "psycopg2" later
+  std::string path;                 // the SQLite file
+};
+
+struct WellKnown {
+  // Delegation target served at /.well-known/matrix/server ("host[:port]"); empty: not served.
+  std::string server;
+  // m.homeserver.base_url served at /.well-known/matrix/client; empty: public_baseurl.
+  std::string client_base_url;
+};
+
+// The validated configuration. Every field has passed the schema's validator, so code using it
+// needs no further checks.
+struct Config {
+  std::string source_path;  // the file it was read from, for messages
+  std::string server_name;
+  std::string public_baseurl;
+  std::string data_dir;
+  std::vector<Listener> listeners;
+  std::string tls_certificate_path;
+  std::string tls_private_key_path;
+  Database database;
+  std::string signing_key_path;
+  std::string registration_shared_secret;
+  WellKnown well_known;
+  std::uint64_t max_request_body_size = 0;
+  std::string log_level;
+  unsigned worker_threads = 0;  // 0: one per core
+};
+
+}  // namespace myelin::config
