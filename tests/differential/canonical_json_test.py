@@ -26,6 +26,12 @@ MUST_REJECT = [
     '{"a":tru}', '{"a":1} x', '{"a"}', '{"a":"\\u12"}', '{"a":[1 2]}',
 ]
 
+# Byte strings that are not UTF-8 (RFC 3629): overlong forms, encoded surrogates, code points past
+# U+10FFFF, truncated and stray sequences. Python cannot decode them; myelin must refuse them.
+BAD_UTF8 = [b"\xc0\x80", b"\xc1\xbf", b"\xe0\x80\x80", b"\xe0\x9f\xbf", b"\xed\xa0\x80",
+            b"\xed\xbf\xbf", b"\xf0\x80\x80\x80", b"\xf4\x90\x80\x80", b"\xf5\x80\x80\x80",
+            b"\xff", b"\xfe", b"\x80", b"\xbf", b"\xc3", b"\xe6\x97", b"\xf0\x9f\x98", b"a\xc3(b"]
+
 
 def main():
     tool = sys.argv[1]
@@ -57,9 +63,23 @@ def main():
         if answer.get("ok"):
             vector_tool.fail("accepted invalid JSON %r as %r" % (text, answer.get("canonical")))
 
+    bad = []
+    for raw in BAD_UTF8:
+        try:
+            raw.decode("utf-8")
+            vector_tool.fail("test bug: %r is UTF-8" % raw)
+        except UnicodeDecodeError:
+            pass
+        bad += [b'{"op":"canonical","value":"' + raw + b'"}',
+                b'{"op":"canonical","value":{"' + raw + b'":1}}']
+    for line, answer in zip(bad, vector_tool.run_byte_lines(tool, bad)):
+        if answer.get("ok"):
+            vector_tool.fail("accepted invalid UTF-8 %r as %r" % (line, answer.get("canonical")))
+
     print("canonical JSON: %d documents byte-identical to canonicaljson %s, %d invalid texts "
-          "rejected (seed %d)" % (len(texts), getattr(sys.modules["canonicaljson"], "__version__", "?"),
-                                  len(MUST_REJECT), seed))
+          "rejected, %d invalid UTF-8 inputs rejected (seed %d)" % (
+              len(texts), getattr(sys.modules["canonicaljson"], "__version__", "?"),
+              len(MUST_REJECT), len(BAD_UTF8) * 2, seed))
 
 
 if __name__ == "__main__":

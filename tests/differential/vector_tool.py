@@ -7,9 +7,14 @@ import sys
 
 def run_lines(tool, lines):
     """Sends raw request lines (str, no newlines) and returns the parsed answers, in order."""
+    return run_byte_lines(tool, [line.encode("utf-8") for line in lines])
+
+
+def run_byte_lines(tool, lines):
+    """Sends request lines given as bytes (which need not be UTF-8), returns the answers."""
     for line in lines:
-        assert "\n" not in line, "a request must fit on one line"
-    data = ("\n".join(lines) + "\n").encode("utf-8")
+        assert b"\n" not in line, "a request must fit on one line"
+    data = b"\n".join(lines) + b"\n"
     proc = subprocess.run([tool], input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           timeout=50, check=False)
     if proc.returncode != 0:
