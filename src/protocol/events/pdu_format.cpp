@@ -3,6 +3,9 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/ids/event_id.hpp"
+#include "protocol/ids/room_id.hpp"
+#include "protocol/ids/user_id.hpp"
 #include "protocol/json/access.hpp"
 #include "protocol/json/canonical.hpp"
 
@@ -25,20 +28,16 @@ Expected<Ok> check_length(std::string_view key, std::string_view value) {
   return Ok{};
 }
 
-// An identifier with its sigil and, where the format has one, a ":server" part.
-Expected<Ok> check_identifier(std::string_view key, std::string_view value, char sigil,
-                              bool needs_server) {
-  if (Expected<Ok> length = check_length(key, value); !length) return length;
-  if (value.empty() || value.front() != sigil) {
-    return fail("\"" + std::string(key) + "\" does not start with '" + sigil + "'");
-  }
-  if (needs_server) {
-    std::size_t colon = value.find(':');
-    if (colon == std::string_view::npos || colon == 1 || colon + 1 == value.size()) {
-      return fail("\"" + std::string(key) + "\" is not of the form " + sigil + "local:server");
-    }
-  }
-  return Ok{};
+// Prefixes an identifier's own complaint with the field it came from.
+Expected<Ok> in_field(std::string_view key, Expected<Ok> result) {
+  if (result) return result;
+  return fail("\"" + std::string(key) + "\": " + result.error());
+}
+
+template <typename T>
+Expected<Ok> in_field(std::string_view key, const Expected<T>& parsed) {
+  if (parsed) return Ok{};
+  return fail("\"" + std::string(key) + "\": " + parsed.error());
 }
 
 Expected<Ok> check_int(const bj::object& pdu, std::string_view key, bool non_negative) {
@@ -83,7 +82,15 @@ Expected<Ok> check_event_references(const bj::object& pdu, std::string_view key,
     }
     if (!id->is_string()) return fail(name + " holds an event ID that is not a string");
     std::string_view text = json::view(id->get_string());
-    if (Expected<Ok> ok = check_identifier(key, text, '$', pairs); !ok) return ok;
+    // Referenced IDs get the v1–v2 grammar check, and otherwise only the sigil and length: a
+    // reference to an ID of the wrong shape simply never resolves to an event.
+    if (pairs) {
+      if (Expected<Ok> ok = in_field(key, ids::check_event_id(text, version)); !ok) return ok;
+    } else if (text.empty() || text.front() != '$') {
+      return fail(name + " holds an event ID without its '$'");
+    } else if (Expected<Ok> ok = check_length(key, text); !ok) {
+      return ok;
+    }
   }
   return Ok{};
 }
@@ -95,15 +102,21 @@ Expected<Ok> check_fields(const bj::object& pdu, const RoomVersion& version) {
 
   Expected<std::string_view> sender = required_string(pdu, "sender");
   if (!sender) return fail(sender.error());
-  if (Expected<Ok> ok = check_identifier("sender", *sender, '@', true); !ok) return ok;
+  // Federation must accept historical user IDs (appendix "Historical User IDs").
+  if (Expected<Ok> ok =
+          in_field("sender", ids::UserId::parse(*sender, ids::UserIdGrammar::kHistorical));
+      !ok) {
+    return ok;
+  }
 
   // v12 create events have no room_id: the room ID is derived from them (room_id_v12.yaml).
   bool room_id_optional = version.room_id_is_create_event_hash && *type == "m.room.create";
   if (!room_id_optional || pdu.contains("room_id")) {
     Expected<std::string_view> room_id = required_string(pdu, "room_id");
     if (!room_id) return fail(room_id.error());
-    bool needs_server = !version.room_id_is_create_event_hash;
-    if (Expected<Ok> ok = check_identifier("room_id", *room_id, '!', needs_server); !ok) return ok;
+    if (Expected<Ok> ok = in_field("room_id", ids::RoomId::parse(*room_id, version)); !ok) {
+      return ok;
+    }
   }
 
   if (const bj::value* state_key = pdu.if_contains("state_key")) {
@@ -116,7 +129,9 @@ Expected<Ok> check_fields(const bj::object& pdu, const RoomVersion& version) {
   if (version.event_format == EventFormat::kV1) {
     Expected<std::string_view> event_id = required_string(pdu, "event_id");
     if (!event_id) return fail(event_id.error());
-    if (Expected<Ok> ok = check_identifier("event_id", *event_id, '$', true); !ok) return ok;
+    if (Expected<Ok> ok = in_field("event_id", ids::check_event_id(*event_id, version)); !ok) {
+      return ok;
+    }
   } else if (pdu.contains("event_id")) {
     // From v3 the ID is the reference hash, which a stray event_id would change (rooms/v3).
     return fail("\"event_id\" must not be present in this room version");
