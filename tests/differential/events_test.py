@@ -36,6 +36,11 @@ class EventGen:
         local = "".join(r.choice("abcdefghijklmnopqrstuvwxyz0123456789._=-") for _ in range(r.randint(1, 12)))
         return sigil + local + ":" + r.choice(SERVERS)
 
+    def room_id(self, version):
+        if int(version) >= 12:  # the create event's reference hash, no server (rooms/v12)
+            return "!" + encode_base64(bytes(self.r.getrandbits(8) for _ in range(32)), urlsafe=True)
+        return self.ident("!")
+
     def event_ref(self, version):
         r = self.r
         if int(version) <= 2:
@@ -93,7 +98,7 @@ class EventGen:
         n = int(version)
         e = {"type": kind, "sender": self.ident("@"), "content": self.content(kind),
              "depth": r.randint(1, 2**40), "origin_server_ts": r.randint(0, 2**45),
-             "room_id": self.ident("!"),
+             "room_id": self.room_id(version),
              "auth_events": [self.event_ref(version) for _ in range(r.randint(0, 4))],
              "prev_events": [self.event_ref(version) for _ in range(r.randint(1, 3))],
              "hashes": {"sha256": encode_base64(bytes(r.getrandbits(8) for _ in range(32)))}}
@@ -162,6 +167,10 @@ def format_mutations(gen, version, event):
     e = copy.deepcopy(event)
     e["sender"] = "@" + "a" * 255 + ":example.org"
     out.append(("sender over 255 bytes", e, False))
+    if "room_id" in event:  # rooms/v12: hash room IDs without a server; before: !opaque:server
+        e = copy.deepcopy(event)
+        e["room_id"] = gen.room_id("11" if n >= 12 else "12")
+        out.append(("room ID of the other versions' form", e, False))
     e = copy.deepcopy(event)
     e["content"]["big"] = 2**53
     out.append(("content integer 2^53", e, n < 6))
@@ -202,7 +211,8 @@ def main():
     cases = []
     for i in range(count):
         version = VERSIONS[i % len(VERSIONS)]
-        cases.append((version, gen.event(version, messy=(i % 2 == 1))))
+        # Alternate tidy and messy events per round of versions, so every version gets both.
+        cases.append((version, gen.event(version, messy=((i // len(VERSIONS)) % 2 == 1))))
 
     requests = []
     for version, e in cases:
@@ -233,7 +243,10 @@ def main():
         signed_events.append(a[4]["signed"])
 
     # Well-formed (non-messy) signed events must parse, with the reference's event ID.
-    parse_cases = [(i, v, s) for i, ((v, _), s) in enumerate(zip(cases, signed_events)) if i % 2 == 0]
+    parse_cases = [(i, v, s) for i, ((v, _), s) in enumerate(zip(cases, signed_events))
+                   if (i // len(VERSIONS)) % 2 == 0]
+    if {v for _, v, _ in parse_cases} != set(VERSIONS):
+        vector_tool.fail("test bug: well-formed events do not cover every room version")
     answers = vector_tool.run(tool, [{"op": "pdu_parse", "room_version": v, "event": s}
                                      for _, v, s in parse_cases])
     for (i, version, s), a in zip(parse_cases, answers):
