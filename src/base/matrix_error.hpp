@@ -9,14 +9,24 @@
 namespace myelin {
 
 // An error the spec defines a response for. Handlers throw it; the HTTP boundary catches it once
-// and renders {"errcode", "error", ...extra} with http_status(code).
+// and renders {"errcode", "error", ...extra} with status().
 class MatrixError : public std::runtime_error {
  public:
   MatrixError(ErrCode code, std::string message, boost::json::object extra = {})
       : std::runtime_error(std::move(message)), code_(code), extra_(std::move(extra)) {}
 
+  // M_UNRECOGNIZED is the one code whose status depends on why the request was not understood
+  // (spec, "Standard error response": 404 for an unknown endpoint, 405 for a known endpoint
+  // with the wrong method); a request target that cannot be decoded is a 400, as in Synapse.
+  // Only the HTTP layer constructs these; everything else derives the status from the code.
+  enum class Unrecognized { kEndpoint, kMethod, kBadRequest };
+  static MatrixError unrecognized(Unrecognized why, std::string message);
+
   ErrCode code() const { return code_; }
   const boost::json::object& extra() const { return extra_; }
+
+  // http_status(code()), unless this is one of the unrecognized() errors above.
+  int status() const;
 
   // The spec's error body: {"errcode": "M_…", "error": "…", …extra}.
   boost::json::object to_json() const;
@@ -24,6 +34,7 @@ class MatrixError : public std::runtime_error {
  private:
   ErrCode code_;
   boost::json::object extra_;
+  int status_override_ = 0;  // 0: derive from code_
 };
 
 }  // namespace myelin
