@@ -1,0 +1,90 @@
+#include "storage/sqlite/sqlite_connection.hpp"
+
+#include <sqlite3.h>
+
+#include "storage/sqlite/sqlite_error.hpp"
+
+namespace myelin::sqlite {
+
+void SqliteConnection::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+
+SqliteConnection::SqliteConnection(const std::string& path, Options options) : options_(options) {
+  const int flags = (options.mode == Mode::kWriter ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                                   : SQLITE_OPEN_READONLY) |
+                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  db_.reset(raw);  // sqlite3_open_v2 allocates a handle even when it fails; it must be closed
+  if (rc != SQLITE_OK) throw_error(db_.get(), rc, "opening " + path);
+  sqlite3_extended_result_codes(db_.get(), 1);
+  sqlite3_busy_timeout(db_.get(), options.busy_timeout_ms);
+  cache_ = std::make_unique<StatementCache>(db_.get(), options.statement_cache_size);
+
+  // Per-connection settings; the journal mode is persistent and set by the database.
+  execute_script(
+      "PRAGMA foreign_keys = ON;"
+      // NORMAL is durable in WAL mode except for the last transactions before a power loss,
+      // and avoids an fsync per commit.
+      "PRAGMA synchronous = NORMAL;");
+}
+
+SqliteConnection::~SqliteConnection() {
+  cache_.reset();  // finalise statements first: sqlite3_close_v2 would otherwise defer closing
+}
+
+template <typename Use>
+void SqliteConnection::with_statement(std::string_view sql, const sql::Params& params, Use use) {
+  std::unique_ptr<SqliteStatement> statement = cache_->take(sql);
+  try {
+    statement->bind(params);
+    use(*statement);
+  } catch (...) {
+    cache_->give_back(std::move(statement));
+    throw;
+  }
+  cache_->give_back(std::move(statement));
+}
+
+std::int64_t SqliteConnection::do_execute(std::string_view sql, const sql::Params& params) {
+  std::int64_t changes = 0;
+  with_statement(sql, params, [&](SqliteStatement& statement) {
+    while (statement.step()) {
+    }
+    changes = sqlite3_changes64(db_.get());
+  });
+  return changes;
+}
+
+void SqliteConnection::do_query(std::string_view sql, const sql::Params& params,
+                                const RowVisitor& visit) {
+  with_statement(sql, params, [&](SqliteStatement& statement) {
+    while (statement.step()) {
+      if (!visit(statement.row())) break;
+    }
+  });
+}
+
+void SqliteConnection::do_execute_script(std::string_view sql) {
+  // Uncached: a script runs once (migrations, set-up).
+  while (true) {
+    std::string_view rest;
+    SqliteStatement statement(db_.get(), sql, &rest);
+    if (statement.empty()) {
+      if (rest.empty() || rest.size() == sql.size()) break;  // only whitespace or comments left
+    } else {
+      while (statement.step()) {
+      }
+    }
+    sql = rest;
+  }
+}
+
+std::int64_t SqliteConnection::do_last_insert_id() { return sqlite3_last_insert_rowid(db_.get()); }
+
+void SqliteConnection::begin_outermost() {
+  // The writer takes the write lock up front so that it never has to upgrade a read lock (which
+  // can fail with SQLITE_BUSY); a reader's transaction is a consistent snapshot.
+  execute(options_.mode == Mode::kWriter ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+}
+
+}  // namespace myelin::sqlite

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/sql/database.hpp"
+#include "storage/sqlite/sqlite_connection.hpp"
+
+namespace myelin::sqlite {
+
+// The zero-setup backend: one database file in WAL mode, so that readers never block the writer
+// nor the writer the readers. Exactly one writer connection, guarded by a mutex (SQLite allows
+// one writer at a time anyway; queueing here beats spinning on SQLITE_BUSY), and a pool of
+// read-only connections used concurrently. Every call blocks: run them on a worker pool.
+class SqliteDatabase : public sql::Database {
+ public:
+  struct Options {
+    // Read-only connections; 0 means one per hardware thread.
+    std::size_t reader_count = 0;
+    // How long a connection waits for a lock held by another process (e.g. a backup tool).
+    int busy_timeout_ms = 5000;
+    std::size_t statement_cache_size = 64;
+  };
+
+  // Opens (creating if needed) the database file at `path`; throws sql::Error on failure. An
+  // in-memory database cannot be shared between connections, so `path` must name a file.
+  static std::unique_ptr<SqliteDatabase> open(const std::string& path, Options options);
+  static std::unique_ptr<SqliteDatabase> open(const std::string& path) {
+    return open(path, Options{});
+  }
+
+  // Use open(); the tag keeps construction there while still allowing make_unique.
+  struct ConstructionTag {
+   private:
+    friend class SqliteDatabase;
+    ConstructionTag() = default;
+  };
+  SqliteDatabase(ConstructionTag, std::string path, Options options);
+  ~SqliteDatabase() override;
+
+  const sql::Dialect& dialect() const override { return sql::Dialect::sqlite(); }
+
+  // Waits for connections in use, checkpoints the WAL into the main file and closes everything.
+  void close() override;
+
+  std::size_t reader_count() const { return reader_count_; }
+
+ protected:
+  void with_writer(const ConnectionFn& fn) override;
+  void with_reader(const ConnectionFn& fn) override;
+
+ private:
+  std::string path_;
+  std::size_t reader_count_;
+
+  std::mutex writer_mutex_;
+  std::unique_ptr<SqliteConnection> writer_;
+
+  std::mutex readers_mutex_;
+  std::condition_variable reader_returned_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;
+  std::size_t readers_out_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace myelin::sqlite
