@@ -18,7 +18,18 @@ void BM_BuildRoom10kMembers(benchmark::State& state) {
   }
 }
 
+// The authorisation rules on every event of the room, each against its auth events.
+void BM_AuthCheckRoom10kMembers(benchmark::State& state) {
+  static const StateRoom kRoom = StateRoom::build(10000, 100);
+  for (auto _ : state) {
+    auto ok = kRoom.check_auth_of_all_events();
+    if (!ok) state.SkipWithError(ok.error().c_str());
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kRoom.events.size()));
+}
+
 BENCHMARK(BM_BuildRoom10kMembers)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_AuthCheckRoom10kMembers)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 
 #include <boost/json/array.hpp>
 
+#include "protocol/auth/auth_rules.hpp"
+#include "protocol/auth/auth_state.hpp"
 #include "protocol/events/content_hash.hpp"
 #include "protocol/events/event_id.hpp"
 #include "protocol/room_versions/room_version.hpp"
@@ -110,6 +112,20 @@ StateRoom StateRoom::build(int members, int conflicts_per_branch) {
   room.fork_a = std::move(a);
   room.fork_b = std::move(bstate);
   return room;
+}
+
+Expected<Ok> StateRoom::check_auth_of_all_events() const {
+  for (const auto& event : events) {
+    auth::AuthState state;
+    for (const std::string& id : event->auth_events()) {
+      const events::Pdu& auth_event = *by_id.at(id);
+      state[{auth_event.type(), auth_event.state_key().value_or("")}] = &auth_event;
+    }
+    if (auto ok = auth::check_auth(*event, state); !ok) {
+      return fail(event->type() + " " + event->event_id() + ": " + ok.error());
+    }
+  }
+  return Ok{};
 }
 
 }  // namespace myelin::bench
