@@ -1,0 +1,96 @@
+#pragma once
+
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cstddef>
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace myelin::async {
+
+namespace asio = boost::asio;
+
+// A fixed number of threads for blocking work (SQLite, password hashing, thumbnails, bulk
+// signature checks), so that I/O threads never block. At most size() jobs run at once; more
+// wait in the queue. The pool must outlive the coroutines awaiting it.
+class WorkerPool {
+ public:
+  explicit WorkerPool(std::size_t threads);
+  // Lets queued work finish, then joins the threads.
+  ~WorkerPool();
+
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  std::size_t size() const { return size_; }
+
+  // Runs `f()` on a worker thread and resumes the awaiting coroutine on its own executor with
+  // the result, or rethrows what `f` threw. While `f` runs, the caller's executor counts it as
+  // outstanding work, so its io_context does not run dry and return meanwhile.
+  template <typename F>
+  asio::awaitable<std::invoke_result_t<F>> run(F f);
+
+ private:
+  template <typename Result>
+  struct Outcome {
+    using Signature = std::conditional_t<std::is_void_v<Result>, void(std::exception_ptr),
+                                         void(std::exception_ptr, std::optional<Result>)>;
+  };
+
+  std::size_t size_;
+  asio::thread_pool pool_;
+};
+
+template <typename F>
+asio::awaitable<std::invoke_result_t<F>> WorkerPool::run(F f) {
+  using Result = std::invoke_result_t<F>;
+  auto initiate = [pool = pool_.get_executor()](auto handler, F job) {
+    // Keep the caller's executor busy until the result has been handed back.
+    auto home = asio::prefer(asio::get_associated_executor(handler),
+                             asio::execution::outstanding_work.tracked);
+    asio::post(pool, [handler = std::move(handler), job = std::move(job),
+                      home = std::move(home)]() mutable {
+      std::exception_ptr error;
+      if constexpr (std::is_void_v<Result>) {
+        try {
+          std::move(job)();
+        } catch (...) {
+          error = std::current_exception();
+        }
+        asio::post(home,
+                   [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
+      } else {
+        std::optional<Result> result;
+        try {
+          result.emplace(std::move(job)());
+        } catch (...) {
+          error = std::current_exception();
+        }
+        asio::post(home,
+                   [handler = std::move(handler), error, result = std::move(result)]() mutable {
+                     std::move(handler)(error, std::move(result));
+                   });
+      }
+    });
+  };
+  using Signature = typename Outcome<Result>::Signature;
+  if constexpr (std::is_void_v<Result>) {
+    co_await asio::async_initiate<const asio::use_awaitable_t<>, Signature>(
+        std::move(initiate), asio::use_awaitable, std::move(f));
+  } else {
+    std::optional<Result> result =
+        co_await asio::async_initiate<const asio::use_awaitable_t<>, Signature>(
+            std::move(initiate), asio::use_awaitable, std::move(f));
+    co_return std::move(*result);
+  }
+}
+
+}  // namespace myelin::async
