@@ -46,10 +46,7 @@ class Connection {
   // The first row, or nullopt when there is none.
   std::optional<Row> query_optional(std::string_view sql, const Params& params = {});
 
-  // Transaction control, for sql::Transaction: nested transactions become savepoints.
-  void begin();
-  void commit();
-  void rollback();
+  // How many sql::Transaction scopes are open on this connection (nested ones are savepoints).
   int transaction_depth() const { return transaction_depth_; }
 
  protected:
@@ -65,6 +62,13 @@ class Connection {
   virtual void begin_outermost() { execute("BEGIN"); }
 
  private:
+  // Transaction control, only through sql::Transaction so that every BEGIN has a scope that
+  // ends it; nested scopes become savepoints.
+  friend class Transaction;
+  void begin();
+  void commit();
+  void rollback();
+
   int transaction_depth_ = 0;
 };
 
