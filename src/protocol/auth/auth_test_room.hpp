@@ -28,18 +28,18 @@ inline boost::json::object parse_object(std::string_view text) {
 inline const RoomVersion& version(std::string_view id) { return *find_room_version(id); }
 
 struct EventSpec {
-  std::string type;
-  std::string sender;
-  std::optional<std::string> state_key;
+  std::string type{};
+  std::string sender{};
+  std::optional<std::string> state_key{};
   std::string content = "{}";
   // Default: the previous event built in this room (none for the first).
-  std::optional<std::vector<std::string>> prev_events;
+  std::optional<std::vector<std::string>> prev_events{};
   // Default: "$<n>:<sender's server>" in v1–v2, "$e<n>" later.
-  std::optional<std::string> event_id;
+  std::optional<std::string> event_id{};
   // Top-level "redacts" (v1–v10).
-  std::optional<std::string> redacts;
+  std::optional<std::string> redacts{};
   // Default: the room's ID (never for a v12 create event).
-  std::optional<std::string> room_id;
+  std::optional<std::string> room_id{};
 };
 
 inline std::string member_content(std::string_view membership) {

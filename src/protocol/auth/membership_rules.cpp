@@ -1,5 +1,6 @@
 #include "protocol/auth/membership_rules.hpp"
 
+#include "protocol/auth/third_party_invite_rules.hpp"
 #include "protocol/json/access.hpp"
 
 namespace myelin::auth {

@@ -9,7 +9,4 @@ namespace myelin::auth {
 // invites), leave, ban and, from v7, knock.
 Expected<Ok> check_membership(const AuthContext& context);
 
-// Rule "If content has a third_party_invite property" of an invite (steps 1–8).
-Expected<Ok> check_third_party_invite(const AuthContext& context);
-
 }  // namespace myelin::auth

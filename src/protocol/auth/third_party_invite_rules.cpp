@@ -1,8 +1,9 @@
+#include "protocol/auth/third_party_invite_rules.hpp"
+
 #include <string>
 #include <vector>
 
 #include "base/base64.hpp"
-#include "protocol/auth/membership_rules.hpp"
 #include "protocol/crypto/json_signing.hpp"
 #include "protocol/json/access.hpp"
 
@@ -36,7 +37,8 @@ bool signed_by_any(const boost::json::object& signed_block, const std::vector<st
   if (!signatures) return false;
   for (const auto& [entity, by_key] : *signatures) {
     if (!by_key.is_object()) continue;
-    for (const auto& [key_id, signature] : by_key.get_object()) {
+    for (const auto& entry : by_key.get_object()) {
+      std::string_view key_id = entry.key();
       if (!key_id.starts_with("ed25519:")) continue;
       for (const std::string& key : keys) {
         if (crypto::verify_json(signed_block, entity, key_id, key)) return true;
