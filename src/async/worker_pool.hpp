@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -32,11 +33,18 @@ class WorkerPool {
 
   std::size_t size() const { return size_; }
 
-  // Runs `f()` on a worker thread and resumes the awaiting coroutine on its own executor with
-  // the result, or rethrows what `f` threw. While `f` runs, the caller's executor counts it as
-  // outstanding work, so its io_context does not run dry and return meanwhile.
-  template <typename F>
-  asio::awaitable<std::invoke_result_t<F>> run(F f);
+  // Runs `f(args...)` on a worker thread and resumes the awaiting coroutine on its own executor
+  // with the result, or rethrows what `f` threw. While `f` runs, the caller's executor counts it
+  // as outstanding work, so its io_context does not run dry and return meanwhile.
+  //
+  // g++ 12 destroys a capturing lambda (any aggregate) written as a temporary inside a co_await
+  // expression twice — a double free when it captures a string or a shared_ptr (tested in
+  // worker_pool_test.cpp; also tremotesf2 PR #551). Name the lambda first, or pass a plain
+  // function and its arguments:
+  //   auto load = [room_id] { ... };  co_await pool.run(std::move(load));
+  //   co_await pool.run(&load_room, store, room_id);
+  template <typename F, typename... Args>
+  asio::awaitable<std::invoke_result_t<F, Args...>> run(F f, Args... args);
 
  private:
   template <typename Result>
@@ -49,10 +57,14 @@ class WorkerPool {
   asio::thread_pool pool_;
 };
 
-template <typename F>
-asio::awaitable<std::invoke_result_t<F>> WorkerPool::run(F f) {
-  using Result = std::invoke_result_t<F>;
-  auto initiate = [pool = pool_.get_executor()](auto handler, F job) {
+template <typename F, typename... Args>
+asio::awaitable<std::invoke_result_t<F, Args...>> WorkerPool::run(F f, Args... args) {
+  using Result = std::invoke_result_t<F, Args...>;
+  auto bound = [f = std::move(f), ... args = std::move(args)]() mutable -> Result {
+    return std::invoke(std::move(f), std::move(args)...);
+  };
+  using Job = decltype(bound);
+  auto initiate = [pool = pool_.get_executor()](auto handler, Job job) {
     // Keep the caller's executor busy until the result has been handed back.
     auto home = asio::prefer(asio::get_associated_executor(handler),
                              asio::execution::outstanding_work.tracked);
@@ -84,11 +96,11 @@ asio::awaitable<std::invoke_result_t<F>> WorkerPool::run(F f) {
   using Signature = typename Outcome<Result>::Signature;
   if constexpr (std::is_void_v<Result>) {
     co_await asio::async_initiate<const asio::use_awaitable_t<>, Signature>(
-        std::move(initiate), asio::use_awaitable, std::move(f));
+        std::move(initiate), asio::use_awaitable, std::move(bound));
   } else {
     std::optional<Result> result =
         co_await asio::async_initiate<const asio::use_awaitable_t<>, Signature>(
-            std::move(initiate), asio::use_awaitable, std::move(f));
+            std::move(initiate), asio::use_awaitable, std::move(bound));
     co_return std::move(*result);
   }
 }
