@@ -14,6 +14,7 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 namespace myelin::async {
 
@@ -60,6 +61,8 @@ class WorkerPool {
 template <typename F, typename... Args>
 asio::awaitable<std::invoke_result_t<F, Args...>> WorkerPool::run(F f, Args... args) {
   using Result = std::invoke_result_t<F, Args...>;
+  static_assert(!std::is_reference_v<Result>,
+                "return a value: a reference into the job's data would dangle in the caller");
   auto bound = [f = std::move(f), ... args = std::move(args)]() mutable -> Result {
     return std::invoke(std::move(f), std::move(args)...);
   };
@@ -68,29 +71,29 @@ asio::awaitable<std::invoke_result_t<F, Args...>> WorkerPool::run(F f, Args... a
     // Keep the caller's executor busy until the result has been handed back.
     auto home = asio::prefer(asio::get_associated_executor(handler),
                              asio::execution::outstanding_work.tracked);
-    asio::post(pool, [handler = std::move(handler), job = std::move(job),
+    asio::post(pool, [handler = std::move(handler), job = std::optional<Job>(std::move(job)),
                       home = std::move(home)]() mutable {
       std::exception_ptr error;
-      if constexpr (std::is_void_v<Result>) {
-        try {
-          std::move(job)();
-        } catch (...) {
-          error = std::current_exception();
+      std::optional<std::conditional_t<std::is_void_v<Result>, std::monostate, Result>> result;
+      try {
+        if constexpr (std::is_void_v<Result>) {
+          (*job)();
+        } else {
+          result.emplace((*job)());
         }
-        asio::post(home,
-                   [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
-      } else {
-        std::optional<Result> result;
-        try {
-          result.emplace(std::move(job)());
-        } catch (...) {
-          error = std::current_exception();
-        }
-        asio::post(home,
-                   [handler = std::move(handler), error, result = std::move(result)]() mutable {
-                     std::move(handler)(error, std::move(result));
-                   });
+      } catch (...) {
+        error = std::current_exception();
       }
+      // What the job holds (captures, arguments, a lease on something) is released before the
+      // caller resumes, not at some later point on this thread.
+      job.reset();
+      asio::post(home, [handler = std::move(handler), error, result = std::move(result)]() mutable {
+        if constexpr (std::is_void_v<Result>) {
+          std::move(handler)(error);
+        } else {
+          std::move(handler)(error, std::move(result));
+        }
+      });
     });
   };
   using Signature = typename Outcome<Result>::Signature;
