@@ -21,6 +21,9 @@ class Dialect {
     std::string autoincrement_primary_key;
     std::string blob_type;
     std::string bigint_type;
+    // Run first in every migration transaction so that concurrent start-ups of several
+    // processes apply each migration once; empty when the transaction itself excludes them.
+    std::string migration_lock = {};
   };
 
   explicit Dialect(Spec spec) : spec_(std::move(spec)) {}
@@ -34,6 +37,8 @@ class Dialect {
   // `?` → `$1`, `$2`, … for PostgreSQL; unchanged for SQLite. Question marks inside string
   // literals, quoted identifiers and comments are left alone.
   std::string rewrite_placeholders(std::string_view sql) const;
+
+  const std::string& migration_lock() const { return spec_.migration_lock; }
 
   // Substitutes the {{TOKENS}} above; throws sql::Error (kSchema) on an unknown token.
   std::string expand_tokens(std::string_view sql) const;

@@ -62,23 +62,29 @@ Migrator::Report Migrator::migrate(Database& database) const {
     }
     for (const Migration& migration : migrations_) {
       if (migration.version <= report.from_version) continue;
-      apply(connection, migration);
-      report.applied.push_back(migration.version);
+      if (apply(connection, migration)) report.applied.push_back(migration.version);
       report.to_version = migration.version;
     }
     return report;
   });
 }
 
-void Migrator::apply(Connection& connection, const Migration& migration) const {
+bool Migrator::apply(Connection& connection, const Migration& migration) const {
   try {
     Transaction transaction(connection);
     const Dialect& dialect = connection.dialect();
+    if (!dialect.migration_lock().empty()) connection.query(dialect.migration_lock());
+    // Another process starting at the same time may have applied it since we looked.
+    if (connection.query_optional("SELECT 1 FROM schema_version WHERE version = ?",
+                                  {migration.version})) {
+      return false;
+    }
     connection.execute_script(dialect.expand_tokens(migration.sql_for(dialect.name())));
     connection.execute(
         "INSERT INTO schema_version (version, description, applied_at_ms) VALUES (?, ?, ?)",
         {migration.version, migration.description, now_ms_()});
     transaction.commit();
+    return true;
   } catch (const Error& e) {
     throw Error(ErrorKind::kSchema, "schema migration " + std::to_string(migration.version) + " (" +
                                         migration.description + ") failed: " + e.what());

@@ -18,7 +18,7 @@ class Migrator {
   struct Report {
     int from_version = 0;
     int to_version = 0;
-    std::vector<int> applied;
+    std::vector<int> applied;  // by this call (not by a process migrating concurrently)
   };
 
   using Clock = std::function<std::int64_t()>;  // milliseconds since the epoch
@@ -37,7 +37,8 @@ class Migrator {
   static int current_version(Connection& connection);
 
  private:
-  void apply(Connection& connection, const Migration& migration) const;
+  // Applies one migration in its own transaction; false when another process already had.
+  bool apply(Connection& connection, const Migration& migration) const;
 
   std::vector<Migration> migrations_;
   Clock now_ms_;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <future>
+#include <latch>
 #include <stdexcept>
 
 #include "storage/sql/error.hpp"
@@ -154,6 +157,39 @@ TEST(Migrator, AFailingMigrationRollsBackEntirely) {
   migrations.back().sql = "CREATE TABLE rooms (room_id TEXT PRIMARY KEY)";
   EXPECT_EQ(Migrator(migrations).migrate(*db).applied, (std::vector<int>{3}));
   EXPECT_TRUE(table_exists(*db, "rooms"));
+}
+
+// Two processes starting at once (two databases on one file here): each migration is applied
+// exactly once, by one of them, and neither fails.
+TEST(Migrator, ConcurrentStartUpsApplyEachMigrationOnce) {
+  TempDir dir;
+  const std::string path = dir.file("homeserver.db");
+  auto first = SqliteDatabase::open(path);
+  auto second = SqliteDatabase::open(path);
+  auto migrations = first_two();
+  migrations.push_back({3, "devices", "CREATE TABLE devices (device_id TEXT PRIMARY KEY)"});
+  const Migrator migrator(migrations);
+
+  std::latch start(2);
+  auto migrate = [&](sql::Database* db) {
+    start.arrive_and_wait();
+    return migrator.migrate(*db);
+  };
+  auto a = std::async(std::launch::async, migrate, first.get());
+  auto b = std::async(std::launch::async, migrate, second.get());
+  const Migrator::Report ra = a.get();
+  const Migrator::Report rb = b.get();
+
+  std::vector<int> applied = ra.applied;
+  applied.insert(applied.end(), rb.applied.begin(), rb.applied.end());
+  std::sort(applied.begin(), applied.end());
+  EXPECT_EQ(applied, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(ra.to_version, 3);
+  EXPECT_EQ(rb.to_version, 3);
+  EXPECT_EQ(first->read([](Connection& c) {
+    return c.query_one("SELECT COUNT(*) FROM schema_version").int64(0);
+  }),
+            3);
 }
 
 TEST(Migrator, PerBackendVariantWins) {
