@@ -59,6 +59,16 @@ TEST_P(ResolveV2, BanStandsWithoutTheDemotion) {
   EXPECT_EQ(at(resolved, "m.room.topic"), room_.event_id_for("t"));
 }
 
+TEST_P(ResolveV2, RejectedEventsAreNotUsedAsAuthEvents) {
+  StateMap topic_set = room_.add_state(base_, after(topic("t", kAlice, "hi"), {fork_point_}));
+  StateMap banned =
+      room_.add_state(base_, after(member("ban", kBob, kCharlie, "ban"), {fork_point_}));
+  // Without Bob's join (rejected), Bob is not in the room and cannot ban.
+  room_.reject(room_.event_id_for("bob-join"));
+  StateMap resolved = resolve(topic_set, banned);
+  EXPECT_EQ(at(resolved, "m.room.member", kCharlie), room_.event_id_for("charlie-join"));
+}
+
 TEST_P(ResolveV2, TopicByDemotedUserIsReset) {
   StateMap with_topic = room_.add_state(base_, topic("topic0", kAlice, "old"));
   std::string fork = room_.event_id_for("topic0");
