@@ -48,9 +48,14 @@ void SqliteConnection::with_statement(std::string_view sql, const sql::Params& p
 std::int64_t SqliteConnection::do_execute(std::string_view sql, const sql::Params& params) {
   std::int64_t changes = 0;
   with_statement(sql, params, [&](SqliteStatement& statement) {
+    // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE, so a SELECT or DDL
+    // would report an earlier statement's rows; only trust it when this one changed something.
+    const std::int64_t total_before = sqlite3_total_changes64(db_.get());
     while (statement.step()) {
     }
-    changes = sqlite3_changes64(db_.get());
+    if (sqlite3_total_changes64(db_.get()) != total_before) {
+      changes = sqlite3_changes64(db_.get());
+    }
   });
   return changes;
 }

@@ -108,6 +108,10 @@ TEST(SqliteDatabase, RowsAffectedAndLastInsertId) {
     EXPECT_EQ(c.last_insert_id(), 2);
     EXPECT_EQ(c.execute("UPDATE things SET n = n + 1"), 2);
     EXPECT_EQ(c.execute("DELETE FROM things WHERE n > ?", {100}), 0);
+    EXPECT_EQ(c.execute("UPDATE things SET n = n + 1"), 2);
+    // Statements that change no rows report 0, not the previous statement's count.
+    EXPECT_EQ(c.execute("SELECT n FROM things"), 0);
+    EXPECT_EQ(c.execute("CREATE TABLE more (x INTEGER)"), 0);
   });
 }
 
