@@ -7,30 +7,41 @@ namespace myelin::state_res {
 ConflictSplit split_conflicts(std::span<const StateMap> state_sets) {
   ConflictSplit split;
   if (state_sets.empty()) return split;
-  const StateMap& first = state_sets.front();
-  for (const StateMap::value_type& entry : first) {
+  // One merge pass over the sorted maps: at each step the smallest slot any set still has.
+  std::vector<StateMap::const_iterator> cursors;
+  for (const StateMap& set : state_sets) cursors.push_back(set.begin());
+  while (true) {
+    const auth::StateKey* slot = nullptr;
+    for (std::size_t i = 0; i < cursors.size(); ++i) {
+      if (cursors[i] == state_sets[i].end()) continue;
+      if (!slot || cursors[i]->first < *slot) slot = &cursors[i]->first;
+    }
+    if (!slot) break;
+    const StateMap::value_type* first = nullptr;
     bool agreed = true;
-    for (const StateMap& other : state_sets.subspan(1)) {
-      auto it = other.find(entry.first);
-      if (it == other.end() || it->second != entry.second) {
+    std::size_t holders = 0;
+    for (std::size_t i = 0; i < cursors.size(); ++i) {
+      if (cursors[i] == state_sets[i].end() || cursors[i]->first != *slot) continue;
+      ++holders;
+      if (!first) {
+        first = &*cursors[i];
+      } else if (cursors[i]->second != first->second) {
         agreed = false;
-        break;
       }
     }
-    if (agreed) split.unconflicted.push_back(&entry);
-  }
-  // Everything not unconflicted is conflicted; a slot is unconflicted exactly when the first
-  // set's event is, so compare against the first set.
-  for (const StateMap& set : state_sets) {
-    for (const auto& [key, event_id] : set) {
-      auto it = first.find(key);
-      bool unconflicted =
-          it != first.end() && it->second == event_id &&
-          std::binary_search(split.unconflicted.begin(), split.unconflicted.end(), &*it,
-                             [](const StateMap::value_type* a, const StateMap::value_type* b) {
-                               return a->first < b->first;
-                             });
-      if (!unconflicted) split.conflicted.push_back(event_id);
+    if (agreed && holders == state_sets.size()) {
+      split.unconflicted.push_back(first);
+    } else {
+      for (std::size_t i = 0; i < cursors.size(); ++i) {
+        if (cursors[i] != state_sets[i].end() && cursors[i]->first == first->first) {
+          split.conflicted.push_back(cursors[i]->second);
+        }
+      }
+    }
+    // Advance every cursor at this slot (compare against a copy: `slot` points into them).
+    auth::StateKey key = first->first;
+    for (std::size_t i = 0; i < cursors.size(); ++i) {
+      if (cursors[i] != state_sets[i].end() && cursors[i]->first == key) ++cursors[i];
     }
   }
   std::sort(split.conflicted.begin(), split.conflicted.end());
