@@ -1,6 +1,7 @@
 #include "http/server/http_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -73,17 +74,17 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Listener> listener,
     if (!entry) co_return;  // stopping: the socket closes as it goes out of scope
     socket.set_option(tcp::no_delay(true), endpoint_ec);
     beast::tcp_stream stream(std::move(socket));
+    auto on_done = asio::bind_cancellation_slot(entry->cancel.slot(), log_failure);
     if (listener->tls) {
       asio::co_spawn(
           connection_strand,
           serve_connection(beast::ssl_stream<beast::tcp_stream>(std::move(stream), *listener->tls),
                            std::move(remote), state, std::move(entry)),
-          log_failure);
+          on_done);
     } else {
       asio::co_spawn(
           connection_strand,
-          serve_connection(std::move(stream), std::move(remote), state, std::move(entry)),
-          log_failure);
+          serve_connection(std::move(stream), std::move(remote), state, std::move(entry)), on_done);
     }
   }
 }

@@ -62,7 +62,9 @@ void ServerState::close_sessions(bool idle_only) {
   }
   for (auto& entry : entries) {
     boost::asio::post(entry->executor, [entry, idle_only] {
-      if (entry->close && (!idle_only || !entry->busy)) entry->close();
+      if (!entry->close || (idle_only && entry->busy)) return;
+      entry->close();
+      if (!idle_only) entry->cancel.emit(boost::asio::cancellation_type::terminal);
     });
   }
 }

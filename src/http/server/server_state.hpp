@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <functional>
@@ -21,6 +22,9 @@ struct SessionEntry {
   boost::asio::any_io_executor executor;
   std::function<void()> close;  // set while the session's stream exists
   bool busy = false;            // between a request's head and its response being written
+  // Bound to the session coroutine: after the stop grace period, cancels whatever the handler
+  // is waiting on (closing the socket alone would not end a suspended long-poll).
+  boost::asio::cancellation_signal cancel;
 };
 
 // What the server and its sessions share; sessions hold it by shared_ptr, so it outlives them.

@@ -145,8 +145,8 @@ class Session {
                             ? MatrixError(ErrCode::kTooLarge, "Request too large")
                             : MatrixError::unrecognized(MatrixError::Unrecognized::kBadRequest,
                                                         "Malformed HTTP request");
-    AccessLogEntry log{remote_, state_.next_request_id(method.empty() ? "-" : method),
-                       method.empty() ? "-" : method, target};
+    AccessLogEntry log{remote_, state_.next_request_id(method.empty() ? "BAD" : method),
+                       method.empty() ? "-" : method, target.empty() ? "-" : target};
     unsigned version = head.version() == 10 ? 10 : 11;
     if (co_await write(error_response(error, target), version, false, log, started)) {
       co_await linger();
