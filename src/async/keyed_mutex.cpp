@@ -33,6 +33,11 @@ class HandlerWaiter : public KeyedMutex::Waiter {
 
 }  // namespace
 
+KeyedMutex::~KeyedMutex() {
+  // A guard outliving its mutex would unlock freed memory; a queued waiter would never resume.
+  assert(held_.empty() && "KeyedMutex destroyed while a key is held");
+}
+
 KeyedMutex::Guard::Guard(Guard&& other) noexcept
     : owner_(std::exchange(other.owner_, nullptr)), key_(std::move(other.key_)) {}
 

@@ -17,7 +17,8 @@ namespace asio = boost::asio;
 //
 //   KeyedMutex::Guard guard = co_await room_locks.lock(room_id);
 //
-// Every guard and waiter must be gone before the KeyedMutex is destroyed.
+// Every guard and waiter must be gone before the KeyedMutex is destroyed. A waiting coroutine
+// is not cancellable: it stays queued until it gets the key (holders are expected to be brief).
 class KeyedMutex {
  public:
   // Holds the key until destroyed (or unlock() is called); movable, not copyable.
@@ -42,6 +43,7 @@ class KeyedMutex {
   };
 
   KeyedMutex() = default;
+  ~KeyedMutex();
   KeyedMutex(const KeyedMutex&) = delete;
   KeyedMutex& operator=(const KeyedMutex&) = delete;
 
