@@ -38,10 +38,10 @@ class WorkerPool {
   // with the result, or rethrows what `f` threw. While `f` runs, the caller's executor counts it
   // as outstanding work, so its io_context does not run dry and return meanwhile.
   //
-  // g++ 12 destroys a capturing lambda (any aggregate) written as a temporary inside a co_await
-  // expression twice — a double free when it captures a string or a shared_ptr (tested in
-  // worker_pool_test.cpp; also tremotesf2 PR #551). Name the lambda first, or pass a plain
-  // function and its arguments:
+  // g++ 12.2 destroys a capturing lambda (any aggregate) written as a temporary inside a
+  // co_await expression twice — a double free when it captures a string or a shared_ptr (seen
+  // under ASan here; also tremotesf2 PR #551). Name the lambda first, or pass a function and
+  // its arguments (both forms are tested in worker_pool_test.cpp):
   //   auto load = [room_id] { ... };  co_await pool.run(std::move(load));
   //   co_await pool.run(&load_room, store, room_id);
   template <typename F, typename... Args>
