@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "protocol/state_res/chain_index.hpp"
+
 namespace myelin::state_res {
 namespace {
 
@@ -45,34 +47,26 @@ std::vector<NodeId> auth_difference(EventGraph& graph,
 }
 
 std::vector<NodeId> conflicted_subgraph(EventGraph& graph, std::span<const NodeId> conflicted) {
-  std::vector<char> is_conflicted;
+  // An event lies on a path between two conflicted events when it is one, or when it is
+  // reachable from one and has one in its own auth chain.
+  ChainIndex chains(graph, conflicted);
+  std::vector<NodeId> subgraph(conflicted.begin(), conflicted.end());
+  std::vector<char> seen;
+  std::vector<NodeId> stack;
   for (NodeId id : conflicted) {
-    graph.auth_chain(id);  // loads (and memoises) every ancestor
+    for (NodeId auth : graph.auth_events(id)) stack.push_back(auth);
   }
-  grow(is_conflicted, graph.size(), char{0});
-  for (NodeId id : conflicted) is_conflicted[id] = 1;
-
-  // Candidates: the conflicted events and everything reachable from them. A candidate lies on a
-  // path between two conflicted events when it is one, or when its own auth chain holds one.
-  std::vector<NodeId> candidates(conflicted.begin(), conflicted.end());
-  for (NodeId id : conflicted) {
-    const std::vector<NodeId>& chain = graph.auth_chain(id);
-    candidates.insert(candidates.end(), chain.begin(), chain.end());
+  while (!stack.empty()) {
+    NodeId id = stack.back();
+    stack.pop_back();
+    grow(seen, graph.size(), char{0});
+    if (seen[id]) continue;
+    seen[id] = 1;
+    if (!chains.chosen(id) && !chains.chosen_ancestors(id).empty()) subgraph.push_back(id);
+    for (NodeId auth : graph.auth_events(id)) stack.push_back(auth);
   }
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-
-  std::vector<NodeId> subgraph;
-  for (NodeId id : candidates) {
-    if (is_conflicted[id]) {
-      subgraph.push_back(id);
-      continue;
-    }
-    const std::vector<NodeId>& chain = graph.auth_chain(id);
-    if (std::any_of(chain.begin(), chain.end(), [&](NodeId a) { return is_conflicted[a]; })) {
-      subgraph.push_back(id);
-    }
-  }
+  std::sort(subgraph.begin(), subgraph.end());
+  subgraph.erase(std::unique(subgraph.begin(), subgraph.end()), subgraph.end());
   return subgraph;
 }
 

@@ -1,6 +1,5 @@
 #include "protocol/state_res/event_graph.hpp"
 
-#include <algorithm>
 #include <string>
 
 namespace myelin::state_res {
@@ -28,50 +27,6 @@ const std::vector<NodeId>& EventGraph::auth_events(NodeId id) {
     nodes_[id].auth_loaded = true;
   }
   return nodes_[id].auth;
-}
-
-const std::vector<NodeId>& EventGraph::auth_chain(NodeId root) {
-  // Iterative post-order walk: an auth chain is the union of the auth events and their chains,
-  // and rooms' auth DAGs are far too deep for recursion.
-  std::vector<NodeId> stack{root};
-  while (!stack.empty()) {
-    NodeId id = stack.back();
-    Node& node = nodes_[id];
-    if (node.chain_state == ChainState::kDone) {
-      stack.pop_back();
-      continue;
-    }
-    if (node.chain_state == ChainState::kNone) {
-      node.chain_state = ChainState::kInProgress;
-      bool pending = false;
-      for (NodeId auth : auth_events(id)) {
-        if (nodes_[auth].chain_state == ChainState::kNone) {
-          stack.push_back(auth);
-          pending = true;
-        }
-      }
-      if (pending) continue;
-    }
-    stack.pop_back();
-    finish_chain(id);
-  }
-  return nodes_[root].chain;
-}
-
-void EventGraph::finish_chain(NodeId id) {
-  std::vector<NodeId> chain;
-  for (NodeId auth : nodes_[id].auth) {
-    chain.push_back(auth);
-    // An auth event still in progress closes a cycle; its chain is left out there.
-    if (nodes_[auth].chain_state == ChainState::kDone) {
-      const std::vector<NodeId>& sub = nodes_[auth].chain;
-      chain.insert(chain.end(), sub.begin(), sub.end());
-    }
-  }
-  std::sort(chain.begin(), chain.end());
-  chain.erase(std::unique(chain.begin(), chain.end()), chain.end());
-  nodes_[id].chain = std::move(chain);
-  nodes_[id].chain_state = ChainState::kDone;
 }
 
 std::optional<NodeId> EventGraph::create_event_for(NodeId id) {

@@ -17,7 +17,7 @@ using NodeId = std::uint32_t;
 
 // The auth-event DAG of the events one resolution touches, loaded lazily from an EventSource.
 // Events are indexed by small integers and keyed by views of their IDs (owned by the Pdus), so
-// no event is copied; auth chains are computed once per event and kept.
+// no event is copied. Auth chains are ChainIndex's.
 class EventGraph {
  public:
   explicit EventGraph(const EventSource& source) : source_(source) {}
@@ -35,10 +35,6 @@ class EventGraph {
   // ones are left out: an event's auth chain is what we can walk.
   const std::vector<NodeId>& auth_events(NodeId id);
 
-  // The event's auth chain (its auth events, theirs, and so on; not the event itself), sorted by
-  // NodeId. Memoised. A cyclic auth graph (only a malicious one) is cut where it loops.
-  const std::vector<NodeId>& auth_chain(NodeId id);
-
   // The room's create event: from v12 (room_id_is_create_event_hash) the one named by the room ID,
   // before that the m.room.create among the event's auth events. nullopt when unknown.
   std::optional<NodeId> create_event_for(NodeId id);
@@ -47,17 +43,12 @@ class EventGraph {
   std::optional<NodeId> auth_event_of_type(NodeId id, std::string_view type);
 
  private:
-  enum class ChainState : std::uint8_t { kNone, kInProgress, kDone };
   struct Node {
     const events::Pdu* pdu = nullptr;
     bool rejected = false;
     bool auth_loaded = false;
-    ChainState chain_state = ChainState::kNone;
     std::vector<NodeId> auth;
-    std::vector<NodeId> chain;
   };
-
-  void finish_chain(NodeId id);
 
   const EventSource& source_;
   std::deque<Node> nodes_;  // a deque keeps references stable as nodes are added

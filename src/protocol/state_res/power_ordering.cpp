@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "protocol/auth/power_levels.hpp"
+#include "protocol/state_res/chain_index.hpp"
 
 namespace myelin::state_res {
 namespace {
@@ -58,8 +59,9 @@ std::vector<NodeId> reverse_topological_power_order(EventGraph& graph,
   std::vector<std::vector<std::size_t>> dependents(events.size());
   std::vector<SortKey> keys;
   keys.reserve(events.size());
+  ChainIndex chains(graph, events);
   for (std::size_t i = 0; i < events.size(); ++i) {
-    for (NodeId ancestor : graph.auth_chain(events[i])) {
+    for (NodeId ancestor : chains.chosen_ancestors(events[i])) {
       auto it = local_of.find(ancestor);
       if (it == local_of.end() || it->second == i) continue;
       dependents[it->second].push_back(i);

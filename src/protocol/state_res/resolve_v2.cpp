@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "protocol/state_res/auth_difference.hpp"
+#include "protocol/state_res/chain_index.hpp"
 #include "protocol/state_res/conflict_split.hpp"
 #include "protocol/state_res/event_graph.hpp"
 #include "protocol/state_res/iterative_auth_checks.hpp"
@@ -30,17 +31,14 @@ void sort_unique(std::vector<NodeId>& nodes) {
 // Step 1's X: the power events of the full conflicted set, and the members of the full
 // conflicted set in their auth chains.
 std::vector<NodeId> power_events_and_ancestry(EventGraph& graph,
-                                              const std::vector<NodeId>& full_conflicted,
-                                              const std::vector<char>& in_full_conflicted) {
+                                              const std::vector<NodeId>& full_conflicted) {
+  ChainIndex chains(graph, full_conflicted);
   std::vector<NodeId> selected;
   for (NodeId id : full_conflicted) {
     if (!is_power_event(graph.pdu(id))) continue;
     selected.push_back(id);
-    for (NodeId ancestor : graph.auth_chain(id)) {
-      if (ancestor < in_full_conflicted.size() && in_full_conflicted[ancestor]) {
-        selected.push_back(ancestor);
-      }
-    }
+    const std::vector<NodeId>& ancestors = chains.chosen_ancestors(id);
+    selected.insert(selected.end(), ancestors.begin(), ancestors.end());
   }
   sort_unique(selected);
   return selected;
@@ -75,8 +73,6 @@ Expected<StateMap> resolve_v2(const RoomVersion& version, std::span<const StateM
     full_conflicted.insert(full_conflicted.end(), subgraph.begin(), subgraph.end());
   }
   sort_unique(full_conflicted);
-  std::vector<char> in_full_conflicted(graph.size(), 0);
-  for (NodeId id : full_conflicted) in_full_conflicted[id] = 1;
 
   WorkingState unconflicted;
   unconflicted.reserve(split.unconflicted.size());
@@ -87,7 +83,7 @@ Expected<StateMap> resolve_v2(const RoomVersion& version, std::span<const StateM
 
   // Steps 1–2: power events in reverse topological power order, checked from the unconflicted
   // state (v2–v11) or from nothing (v12).
-  std::vector<NodeId> power = power_events_and_ancestry(graph, full_conflicted, in_full_conflicted);
+  std::vector<NodeId> power = power_events_and_ancestry(graph, full_conflicted);
   std::vector<NodeId> power_order = reverse_topological_power_order(graph, power);
   WorkingState state = v12 ? WorkingState() : unconflicted;
   iterative_auth_checks(version, graph, power_order, state);
