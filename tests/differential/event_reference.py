@@ -59,8 +59,9 @@ def redact(event, version):
     new_content = {k: copy.deepcopy(v) for k, v in content.items() if k in keep}
     if kind == "m.room.member" and rules == "v11":
         tpi = content.get("third_party_invite")
-        if isinstance(tpi, dict) and "signed" in tpi:
-            new_content["third_party_invite"] = {"signed": copy.deepcopy(tpi["signed"])}
+        if isinstance(tpi, dict):  # kept as {} without "signed", as Synapse's prune_event does
+            new_content["third_party_invite"] = (
+                {"signed": copy.deepcopy(tpi["signed"])} if "signed" in tpi else {})
     out["content"] = new_content
     return out
 

@@ -31,12 +31,15 @@ bj::object redact_content(std::string_view type, const bj::object& content,
     keep(content, kept, {"membership"});
     if (version.restricted_join_rule_fix) keep(content, kept, {"join_authorised_via_users_server"});
     if (version.updated_redaction_rules) {
-      // v11: third_party_invite survives with only its "signed" member.
+      // v11: third_party_invite survives with only its "signed" member. An object without one
+      // stays as {} (Synapse does so, and the reference hash, hence the event ID, depends on it).
       const bj::object* invite = json::find_object(content, "third_party_invite");
       if (invite) {
+        bj::object pruned;
         if (const bj::value* signed_block = invite->if_contains("signed")) {
-          kept["third_party_invite"] = bj::object{{"signed", *signed_block}};
+          pruned["signed"] = *signed_block;
         }
+        kept["third_party_invite"] = std::move(pruned);
       }
     }
   } else if (type == "m.room.create") {
