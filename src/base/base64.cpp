@@ -24,6 +24,12 @@ constexpr std::array<std::uint8_t, 256> reverse_table(std::string_view alphabet)
 
 constexpr auto kStandardReverse = reverse_table(kStandard);
 constexpr auto kUrlSafeReverse = reverse_table(kUrlSafe);
+constexpr auto kAnyReverse = [] {
+  auto table = reverse_table(kStandard);
+  table['-'] = 62;
+  table['_'] = 63;
+  return table;
+}();
 
 std::string encode_with(std::string_view bytes, std::string_view alphabet) {
   std::string out;
@@ -90,6 +96,9 @@ std::optional<std::string> decode(std::string_view text) {
 }
 std::optional<std::string> decode_url(std::string_view text) {
   return decode_with(text, kUrlSafeReverse);
+}
+std::optional<std::string> decode_any(std::string_view text) {
+  return decode_with(text, kAnyReverse);
 }
 
 }  // namespace myelin::base64

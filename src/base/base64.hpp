@@ -19,4 +19,8 @@ std::string encode_url(std::string_view bytes);
 std::optional<std::string> decode(std::string_view text);
 std::optional<std::string> decode_url(std::string_view text);
 
+// Accepts both alphabets, even mixed, as Python's unpaddedbase64 (Synapse, signedjson) does when
+// it decodes signatures and keys: a signature another server wrote URL-safe must still verify.
+std::optional<std::string> decode_any(std::string_view text);
+
 }  // namespace myelin::base64

@@ -25,6 +25,15 @@ TEST(Base64, UrlSafeAlphabet) {
   EXPECT_EQ(decode_url("+/+/"), std::nullopt);
 }
 
+TEST(Base64, DecodeAnyAcceptsBothAlphabets) {
+  const std::string bytes("\xfb\xff\xbf\xfb\xff\xbf", 6);
+  EXPECT_EQ(decode_any("+/+/+/+/"), bytes);
+  EXPECT_EQ(decode_any("-_-_-_-_"), bytes);
+  EXPECT_EQ(decode_any("+_-/+_-/"), bytes);
+  EXPECT_EQ(decode_any("Zm9vYg=="), "foob");
+  EXPECT_EQ(decode_any("Zm9v!"), std::nullopt);
+}
+
 TEST(Base64, DecodesPaddedAndUnpadded) {
   EXPECT_EQ(decode("Zm9vYg"), "foob");
   EXPECT_EQ(decode("Zm9vYg=="), "foob");

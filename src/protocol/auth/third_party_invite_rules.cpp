@@ -16,8 +16,7 @@ namespace {
 std::vector<std::string> invite_public_keys(const boost::json::object& content) {
   std::vector<std::string> keys;
   auto add = [&keys](std::string_view encoded) {
-    std::optional<std::string> raw = base64::decode(encoded);
-    if (!raw) raw = base64::decode_url(encoded);
+    std::optional<std::string> raw = base64::decode_any(encoded);
     if (raw) keys.push_back(std::move(*raw));
   };
   if (auto key = json::find_string(content, "public_key")) add(*key);

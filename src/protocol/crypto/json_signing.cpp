@@ -62,7 +62,8 @@ Expected<Ok> verify_json(const bj::object& object, std::string_view entity, std:
     return fail("signature from " + std::string(entity) + " with key " + std::string(key_id) +
                 " is not a string");
   }
-  std::optional<std::string> signature = base64::decode(view(encoded->get_string()));
+  // Either alphabet, as Synapse's decoder accepts.
+  std::optional<std::string> signature = base64::decode_any(view(encoded->get_string()));
   if (!signature) {
     return fail("signature from " + std::string(entity) + " with key " + std::string(key_id) +
                 " is not valid base64");

@@ -37,7 +37,7 @@ Expected<SigningKey> parse_line(std::string_view line) {
   if (fields[0] != kEd25519) {
     return fail("unsupported algorithm '" + std::string(fields[0]) + "', expected ed25519");
   }
-  std::optional<std::string> seed = base64::decode(fields[2]);
+  std::optional<std::string> seed = base64::decode_any(fields[2]);
   if (!seed) return fail("seed is not valid base64");
   return SigningKey::from_seed(*seed, std::string(fields[1]));
 }

@@ -30,7 +30,7 @@ Expected<Ok> check_content_hash(const bj::object& event) {
   if (!hashes) return fail("event has no \"hashes\" object");
   std::optional<std::string_view> claimed = json::find_string(*hashes, "sha256");
   if (!claimed) return fail("event has no hashes.sha256 string");
-  std::optional<std::string> decoded = base64::decode(*claimed);
+  std::optional<std::string> decoded = base64::decode_any(*claimed);
   if (!decoded) return fail("hashes.sha256 is not valid base64");
   if (*decoded != compute_content_hash(event)) return fail("content hash does not match");
   return Ok{};
