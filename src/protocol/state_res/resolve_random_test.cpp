@@ -143,7 +143,9 @@ TEST_P(ResolveRandom, OrderIndependentAndKeepsAgreedSlots) {
         auto it = s.find(key);
         return it != s.end() && it->second == event_id;
       });
-      if (agreed) EXPECT_EQ(first->at(key), event_id);
+      if (agreed) {
+        EXPECT_EQ(first->at(key), event_id);
+      }
     }
     for (const auto& [key, event_id] : *first) {
       const events::Pdu& event = room.event(event_id);

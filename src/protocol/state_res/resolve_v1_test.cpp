@@ -82,7 +82,9 @@ TEST_F(ResolveV1, SlotsInOnlySomeSetsAreNotConflicts) {
   EXPECT_EQ(at(resolved, "m.room.join_rules"), room_.event_id_for("jr-invite"));
   EXPECT_EQ(at(resolved, "m.room.member", kDave), room_.event_id_for("dave-join"));
   for (const auto& [key, event_id] : base_) {
-    if (key.first != "m.room.join_rules") EXPECT_EQ(resolved.at(key), event_id);
+    if (key.first != "m.room.join_rules") {
+      EXPECT_EQ(resolved.at(key), event_id);
+    }
   }
 }
 

@@ -17,20 +17,24 @@ inline const std::string kDave = "@dave:example.com";
 
 inline EventSpec member(std::string name, const std::string& sender, const std::string& target,
                         const std::string& membership) {
-  return {.name = std::move(name),
-          .type = "m.room.member",
-          .sender = sender,
-          .state_key = target,
-          .content = {{"membership", membership}}};
+  EventSpec spec;
+  spec.name = std::move(name);
+  spec.type = "m.room.member";
+  spec.sender = sender;
+  spec.state_key = target;
+  spec.content = {{"membership", membership}};
+  return spec;
 }
 
 inline EventSpec state(std::string name, std::string type, const std::string& sender,
                        boost::json::object content, std::string state_key = "") {
-  return {.name = std::move(name),
-          .type = std::move(type),
-          .sender = sender,
-          .state_key = std::move(state_key),
-          .content = std::move(content)};
+  EventSpec spec;
+  spec.name = std::move(name);
+  spec.type = std::move(type);
+  spec.sender = sender;
+  spec.state_key = std::move(state_key);
+  spec.content = std::move(content);
+  return spec;
 }
 
 // m.room.power_levels content giving `users` their levels. From v12 the creators may not be
