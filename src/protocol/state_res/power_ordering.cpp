@@ -39,12 +39,25 @@ bool is_power_event(const events::Pdu& event) {
 }
 
 auth::PowerLevel sender_power_level(EventGraph& graph, NodeId event) {
+  PowerLevelsCache cache;
+  return sender_power_level(graph, event, cache);
+}
+
+auth::PowerLevel sender_power_level(EventGraph& graph, NodeId event, PowerLevelsCache& cache) {
   std::optional<NodeId> power_levels = graph.auth_event_of_type(event, "m.room.power_levels");
   std::optional<NodeId> create = graph.create_event_for(event);
   const events::Pdu& pdu = graph.pdu(event);
-  auth::PowerLevels levels(pdu.room_version(), create ? &graph.pdu(*create) : nullptr,
-                           power_levels ? &graph.pdu(*power_levels) : nullptr);
-  return levels.user_level(pdu.sender());
+  // Many events cite the same power levels; read each one's content once.
+  auto key = std::make_pair(power_levels.value_or(kNoNode), create.value_or(kNoNode));
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    it = cache
+             .emplace(key,
+                      auth::PowerLevels(pdu.room_version(), create ? &graph.pdu(*create) : nullptr,
+                                        power_levels ? &graph.pdu(*power_levels) : nullptr))
+             .first;
+  }
+  return it->second.user_level(pdu.sender());
 }
 
 std::vector<NodeId> reverse_topological_power_order(EventGraph& graph,
@@ -60,6 +73,7 @@ std::vector<NodeId> reverse_topological_power_order(EventGraph& graph,
   std::vector<SortKey> keys;
   keys.reserve(events.size());
   ChainIndex chains(graph, events);
+  PowerLevelsCache power_levels;
   for (std::size_t i = 0; i < events.size(); ++i) {
     for (NodeId ancestor : chains.chosen_ancestors(events[i])) {
       auto it = local_of.find(ancestor);
@@ -68,8 +82,8 @@ std::vector<NodeId> reverse_topological_power_order(EventGraph& graph,
       ++pending[i];
     }
     const events::Pdu& pdu = graph.pdu(events[i]);
-    keys.push_back(
-        {sender_power_level(graph, events[i]), pdu.origin_server_ts(), pdu.event_id(), i});
+    keys.push_back({sender_power_level(graph, events[i], power_levels), pdu.origin_server_ts(),
+                    pdu.event_id(), i});
   }
 
   auto later = [](const SortKey& x, const SortKey& y) { return precedes(y, x); };

@@ -1,9 +1,12 @@
 #pragma once
 
+#include <map>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "protocol/auth/power_level.hpp"
+#include "protocol/auth/power_levels.hpp"
 #include "protocol/state_res/event_graph.hpp"
 
 namespace myelin::state_res {
@@ -17,6 +20,11 @@ bool is_power_event(const events::Pdu& event);
 // them, with the defaults and creator rules of auth::PowerLevels (the create event comes from the
 // auth events, or from v12 the room ID; v12 creators rank above every finite level).
 auth::PowerLevel sender_power_level(EventGraph& graph, NodeId event);
+
+// The same with the effective power levels memoised by (power levels event, create event).
+constexpr NodeId kNoNode = static_cast<NodeId>(-1);
+using PowerLevelsCache = std::map<std::pair<NodeId, NodeId>, auth::PowerLevels>;
+auth::PowerLevel sender_power_level(EventGraph& graph, NodeId event, PowerLevelsCache& cache);
 
 // The reverse topological power ordering of `events` (spec /rooms/v2): Kahn's algorithm over the
 // auth DAG restricted to `events` (x comes after every member of the set in its auth chain),
