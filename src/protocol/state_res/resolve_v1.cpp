@@ -7,7 +7,7 @@
 
 #include "protocol/auth/auth_rules.hpp"
 #include "protocol/auth/auth_state.hpp"
-#include "protocol/state_res/sha1.hpp"
+#include "protocol/crypto/sha1.hpp"
 
 namespace myelin::state_res {
 namespace {
@@ -95,7 +95,7 @@ Expected<StateMap> resolve_v1(const RoomVersion& version, std::span<const StateM
     for (std::string_view id : ids) {
       const events::Pdu* event = events.find(id);
       if (!event) return fail("state resolution: unknown event " + std::string(id));
-      candidates.push_back({event, sha1_hex(id)});
+      candidates.push_back({event, crypto::sha1_hex(id)});
     }
   }
 

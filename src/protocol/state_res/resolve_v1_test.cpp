@@ -2,8 +2,8 @@
 
 #include <vector>
 
+#include "protocol/crypto/sha1.hpp"
 #include "protocol/state_res/resolve.hpp"
-#include "protocol/state_res/sha1.hpp"
 #include "protocol/state_res/test_fixture.hpp"
 
 namespace myelin::state_res {
@@ -94,7 +94,7 @@ TEST_F(ResolveV1, EqualDepthTieBreaksOnSha1) {
   std::string x = room_.event_id_for("tx");
   std::string y = room_.event_id_for("ty");
   // Lowest sha1(event_id) wins among equal depths.
-  std::string expected = sha1_hex(x) < sha1_hex(y) ? x : y;
+  std::string expected = crypto::sha1_hex(x) < crypto::sha1_hex(y) ? x : y;
   EXPECT_EQ(at(resolve(a, b), "m.room.topic"), expected);
 }
 

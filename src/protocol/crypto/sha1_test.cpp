@@ -1,10 +1,10 @@
-#include "protocol/state_res/sha1.hpp"
+#include "protocol/crypto/sha1.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace myelin::state_res {
+namespace myelin::crypto {
 namespace {
 
 // FIPS 180-2 appendix A examples and the empty message.
@@ -17,4 +17,4 @@ TEST(Sha1, StandardVectors) {
 }
 
 }  // namespace
-}  // namespace myelin::state_res
+}  // namespace myelin::crypto
