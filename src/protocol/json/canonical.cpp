@@ -22,11 +22,31 @@ constexpr std::array<bool, 256> kNeedsEscape = [] {
   return table;
 }();
 
+// Whether any of eight bytes is below 0x20, '"' or '\\' (the "has less" and "has zero byte" bit
+// tricks): strings are mostly plain text, so whole words are skipped at once. A flagged word is
+// then looked at byte by byte, so a rare false positive costs only time.
+bool word_may_need_escape(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  auto has_zero_byte = [](std::uint64_t x) { return (x - kOnes) & ~x & kHighBits; };
+  std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighBits;
+  return (below_space | has_zero_byte(word ^ (kOnes * '"')) |
+          has_zero_byte(word ^ (kOnes * '\\'))) != 0;
+}
+
 void append_escaped(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t run_start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i + 8 <= text.size()) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if (!word_may_need_escape(word)) {
+        i += 7;  // the loop adds the eighth
+        continue;
+      }
+    }
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (!kNeedsEscape[c]) continue;
     out.append(text.data() + run_start, i - run_start);
