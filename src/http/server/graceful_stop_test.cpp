@@ -71,15 +71,20 @@ TEST_F(GracefulStopTest, ClosesWhatIsStillRunningAfterTheGracePeriod) {
     Client busy(executor);
     EXPECT_FALSE(co_await busy.connect(port()));
     std::optional<Reply> in_flight;
+    asio::steady_timer client_done(executor, std::chrono::steady_clock::time_point::max());
     asio::co_spawn(
         executor,
         [&]() -> asio::awaitable<void> {
           in_flight = co_await busy.request(bhttp::verb::get, "/_matrix/client/v3/wait");
+          client_done.cancel();
         },
         asio::detached);
     co_await until_waiting();
     server_->stop(std::chrono::milliseconds(100), [&] { stopped = true; });
     // The handler never finishes on its own; the server must not wait for it beyond the grace.
+    // The client's read ends when the server closes the socket; wait for it, since the client
+    // and its buffers live in this frame.
+    co_await client_done.async_wait(kTuple);
   });
   EXPECT_TRUE(stopped);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
