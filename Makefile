@@ -6,13 +6,17 @@ CMAKE_FLAGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: run test build deps configure bench fuzz format clean
+.PHONY: run test test-sanitize build deps configure bench fuzz format clean
 
 run: build
 	./$(BUILD_DIR)/myelin --version
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $$(nproc)
+
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer, in its own build dir.
+test-sanitize:
+	$(MAKE) test BUILD_DIR=build-asan CMAKE_FLAGS="-DMYELIN_SANITIZE=ON -DMYELIN_BENCH=OFF"
 
 build: configure
 	cmake --build $(BUILD_DIR)
