@@ -19,7 +19,7 @@ Expected<RoomId> RoomId::parse(std::string_view text) {
   auto parts = parse_sigil_id(text, '!', "room ID");
   if (!parts) return Unexpected{parts.error()};
   if (parts->localpart.empty() || !is_opaque_localpart(parts->localpart)) {
-    return fail("room ID has an empty or invalid opaque part");
+    return fail("room ID opaque part is empty, contains NUL or is not UTF-8");
   }
   id.server_name_ = std::move(parts->server_name);
   return id;

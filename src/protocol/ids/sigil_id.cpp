@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "protocol/ids/utf8.hpp"
+
 namespace myelin::ids {
 
 Expected<SigilId> parse_sigil_id(std::string_view text, char sigil, std::string_view what) {
@@ -21,7 +23,7 @@ Expected<SigilId> parse_sigil_id(std::string_view text, char sigil, std::string_
 
 bool is_opaque_localpart(std::string_view localpart) {
   return localpart.find('\0') == std::string_view::npos &&
-         localpart.find(':') == std::string_view::npos;
+         localpart.find(':') == std::string_view::npos && is_valid_utf8(localpart);
 }
 
 }  // namespace myelin::ids

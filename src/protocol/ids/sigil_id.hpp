@@ -22,9 +22,11 @@ struct SigilId {
 // name. The localpart may be empty and is otherwise unchecked: each identifier has its own rule.
 Expected<SigilId> parse_sigil_id(std::string_view text, char sigil, std::string_view what);
 
-// Any code points but ':' and NUL: the historical grammar of localparts (user IDs, room IDs,
-// aliases). The text is assumed to be UTF-8 already (it comes from parsed JSON or a URL path
-// that the HTTP layer decoded and validated).
+// "Any legal non-surrogate Unicode code points except ':' and NUL", control characters and the
+// empty string included: the historical grammar of user ID localparts, and the grammar of room
+// ID and room alias localparts (spec appendix "Identifier Grammar"). The bytes must be
+// well-formed UTF-8: JSON and the HTTP layer's path decoding deliver nothing else, and bytes that
+// decode to no code point are not in the grammar.
 bool is_opaque_localpart(std::string_view localpart);
 
 }  // namespace myelin::ids

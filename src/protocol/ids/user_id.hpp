@@ -42,7 +42,10 @@ class UserId {
   ServerName server_name_;
 };
 
-// The current grammar's localpart rule, for registration: non-empty, only [a-z0-9._=/+-].
+// The current grammar's localpart rule, for registration: non-empty, only [a-z0-9._=/+-]. The
+// failure says which rule was broken (an upper-case letter gets its own reason, since a client
+// can fix it by lower-casing). The whole user ID must still fit in 255 bytes: UserId::make.
+Expected<Ok> check_user_localpart(std::string_view localpart);
 bool is_valid_user_localpart(std::string_view localpart);
 
 }  // namespace myelin::ids
