@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/sql/database.hpp"
+#include "storage/store/event_records.hpp"
+#include "storage/store/stream_counter.hpp"
+
+namespace myelin::storage {
+
+// Events, the state after each of them, current state, memberships and forward extremities.
+// Every call blocks: run on a worker pool.
+class EventStore {
+ public:
+  EventStore(sql::Database& db, StreamCounter& stream) : db_(db), stream_(stream) {}
+
+  // Persists the event and everything it changes in one transaction; returns its stream
+  // position (already published when this returns).
+  std::int64_t persist(const NewEvent& event);
+
+  std::optional<EventRecord> event(const std::string& event_id);
+  std::vector<EventRecord> events(const std::vector<std::string>& event_ids);
+  // Events of the room with from < stream_ordering <= to, oldest first, at most `limit` taken
+  // from the end nearest `to` (backwards) or `from` (forwards).
+  std::vector<EventRecord> room_events(const std::string& room_id, std::int64_t from,
+                                       std::int64_t to, std::size_t limit, Direction direction);
+  // The room's latest event at or before `position`.
+  std::optional<EventRecord> last_event_at(const std::string& room_id, std::int64_t position);
+  std::optional<std::string> event_for_txn(const std::string& sender, const std::string& device_id,
+                                           const std::string& txn_id);
+
+  StateEntries state_group_entries(std::int64_t group);
+  StateEntries current_state(const std::string& room_id);
+  // Current state events that changed in (from, to].
+  std::vector<std::string> current_state_changed(const std::string& room_id, std::int64_t from,
+                                                 std::int64_t to);
+  std::vector<std::string> forward_extremities(const std::string& room_id);
+  std::int64_t max_state_group();
+  std::int64_t max_stream_ordering();
+
+  std::vector<MembershipRecord> memberships_of_user(const std::string& user_id);
+  std::vector<MembershipRecord> members(const std::string& room_id);
+  std::optional<MembershipRecord> membership(const std::string& room_id,
+                                             const std::string& user_id);
+  void forget(const std::string& room_id, const std::string& user_id);
+  std::optional<std::string> invite_stripped_state(const std::string& event_id);
+
+  // Unread counts for a user in a room: notifications and highlights after `after_stream`.
+  std::pair<std::int64_t, std::int64_t> unread_counts(const std::string& user_id,
+                                                      const std::string& room_id,
+                                                      std::int64_t after_stream);
+
+ private:
+  sql::Database& db_;
+  StreamCounter& stream_;
+};
+
+}  // namespace myelin::storage

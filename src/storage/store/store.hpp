@@ -1,0 +1,40 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "storage/sql/database.hpp"
+#include "storage/store/account_store.hpp"
+#include "storage/store/event_store.hpp"
+#include "storage/store/room_store.hpp"
+#include "storage/store/stream_counter.hpp"
+#include "storage/store/user_data_store.hpp"
+
+namespace myelin::storage {
+
+// Everything the homeserver persists, as typed stores over one database. Only storage speaks SQL.
+class Store {
+ public:
+  // Takes the database with its schema already migrated; starts the stream at the highest
+  // position stored.
+  explicit Store(std::unique_ptr<sql::Database> db);
+
+  // Opens (creating) the SQLite database at `path` and applies pending migrations.
+  static std::unique_ptr<Store> open_sqlite(const std::string& path);
+
+  sql::Database& database() { return *db_; }
+  StreamCounter& stream() { return stream_; }
+  void close() { db_->close(); }
+
+ private:
+  std::unique_ptr<sql::Database> db_;
+  StreamCounter stream_;
+
+ public:
+  AccountStore accounts{*db_};
+  EventStore events{*db_, stream_};
+  RoomStore rooms{*db_};
+  UserDataStore user_data{*db_, stream_};
+};
+
+}  // namespace myelin::storage
