@@ -55,10 +55,17 @@ void insert_state_group(Connection& c, const std::string& room_id, const NewStat
 
 }  // namespace
 
-std::int64_t EventStore::persist(const NewEvent& in) {
+EventStore::PersistOutcome EventStore::persist(const NewEvent& in) {
   const EventRecord& e = in.event;
-  return db_.write([&](Connection& c) {
+  return db_.write([&](Connection& c) -> PersistOutcome {
     sql::Transaction tx(c);
+    if (e.txn_id && e.device_id) {
+      if (auto row = c.query_optional(
+              "SELECT event_id FROM events WHERE sender = ? AND device_id = ? AND txn_id = ?",
+              {e.sender, *e.device_id, *e.txn_id})) {
+        return {0, row->text(0)};
+      }
+    }
     const std::int64_t position = stream_.next();
     if (in.state_group) insert_state_group(c, e.room_id, *in.state_group);
     c.execute(
@@ -106,7 +113,29 @@ std::int64_t EventStore::persist(const NewEvent& in) {
     }
     tx.commit();
     stream_.publish(position);
-    return position;
+    return {position, std::nullopt};
+  });
+}
+
+StateEntries EventStore::state_group_lookup(std::int64_t group,
+                                            const std::vector<StateKeyPair>& slots) {
+  return db_.read([&](Connection& c) {
+    StateEntries found;
+    std::optional<std::int64_t> current = group;
+    while (current && found.size() < slots.size()) {
+      for (const StateKeyPair& slot : slots) {
+        if (found.count(slot)) continue;
+        if (auto row = c.query_optional(
+                "SELECT event_id FROM state_group_entries WHERE state_group = ? AND type = ?"
+                " AND state_key = ?",
+                {*current, slot.first, slot.second})) {
+          found.emplace(slot, row->text(0));
+        }
+      }
+      auto prev = c.query_optional("SELECT prev_group FROM state_groups WHERE id = ?", {*current});
+      current = prev ? prev->optional_int64(0) : std::nullopt;
+    }
+    return found;
   });
 }
 

@@ -17,9 +17,16 @@ class EventStore {
  public:
   EventStore(sql::Database& db, StreamCounter& stream) : db_(db), stream_(stream) {}
 
-  // Persists the event and everything it changes in one transaction; returns its stream
-  // position (already published when this returns).
-  std::int64_t persist(const NewEvent& event);
+  struct PersistOutcome {
+    std::int64_t position = 0;  // 0 when the transaction ID had been used (nothing written)
+    std::optional<std::string> existing_event_id;
+  };
+  // Persists the event and everything it changes in one transaction and returns its stream
+  // position (already published when this returns) — unless the event carries a transaction ID
+  // its sender's device used before: then nothing is written and the earlier event is named.
+  PersistOutcome persist(const NewEvent& event);
+  // Entries of the state group for just these slots (visibility checks need two, not all).
+  StateEntries state_group_lookup(std::int64_t group, const std::vector<StateKeyPair>& slots);
 
   std::optional<EventRecord> event(const std::string& event_id);
   std::vector<EventRecord> events(const std::vector<std::string>& event_ids);
