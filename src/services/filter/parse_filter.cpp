@@ -97,8 +97,8 @@ Expected<Ok> read_limit(const object& json, std::string_view parent,
   if (field->is_uint64() && !limit) limit = INT64_MAX;  // beyond any cap the caller applies
   if (field->is_double()) {
     double d = field->get_double();
-    // 2^63 and beyond saturate, as the uint64 case does.
-    if (std::isfinite(d) && d == std::floor(d)) {
+    // 2^63 and beyond saturate, as the uint64 case does; below 1 is refused before any cast.
+    if (d >= 1 && std::isfinite(d) && d == std::floor(d)) {
       limit = d >= 9.2233720368547758e18 ? INT64_MAX : static_cast<std::int64_t>(d);
     }
   }
@@ -266,5 +266,7 @@ object to_json(const Filter& filter) {
   put_nonempty(json, "room", std::move(room_json));
   return json;
 }
+
+#undef MYELIN_TRY
 
 }  // namespace myelin::filter

@@ -145,7 +145,8 @@ TEST(ParseFilter, Limits) {
   EXPECT_EQ(*limit_of("1e3"), 1000);
   EXPECT_EQ(*limit_of("18446744073709551615"), INT64_MAX);  // saturates
   EXPECT_EQ(*limit_of("1e300"), INT64_MAX);
-  for (auto bad : {"0", "-1", "2.5", "-0.0", "\"10\"", "true", "null", "[10]", "{}"}) {
+  for (auto bad :
+       {"0", "-1", "2.5", "-0.0", "-1e300", "0.5", "\"10\"", "true", "null", "[10]", "{}"}) {
     auto r = limit_of(bad);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error(), "room.timeline.limit: must be a positive integer");
