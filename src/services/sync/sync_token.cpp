@@ -1,0 +1,45 @@
+#include "services/sync/sync_token.hpp"
+
+#include <charconv>
+
+namespace myelin::services {
+
+namespace {
+
+template <typename Int>
+bool parse_number(std::string_view text, Int& out) {
+  if (text.empty()) return false;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return error == std::errc() && end == text.data() + text.size() && out >= 0;
+}
+
+}  // namespace
+
+std::string SyncToken::to_string() const {
+  return "s" + std::to_string(position) + "_" + std::to_string(typing);
+}
+
+std::optional<SyncToken> SyncToken::parse(std::string_view text) {
+  if (text.size() < 4 || text[0] != 's') return std::nullopt;
+  const std::size_t underscore = text.find('_');
+  if (underscore == std::string_view::npos) return std::nullopt;
+  SyncToken token;
+  if (!parse_number(text.substr(1, underscore - 1), token.position) ||
+      !parse_number(text.substr(underscore + 1), token.typing)) {
+    return std::nullopt;
+  }
+  return token;
+}
+
+std::string pagination_token(std::int64_t position) { return "t" + std::to_string(position); }
+
+std::optional<std::int64_t> parse_pagination_token(std::string_view text) {
+  // A sync token is also a valid place to paginate from (clients pass next_batch as `from`).
+  if (auto sync = SyncToken::parse(text)) return sync->position;
+  if (text.size() < 2 || text[0] != 't') return std::nullopt;
+  std::int64_t position = 0;
+  if (!parse_number(text.substr(1), position)) return std::nullopt;
+  return position;
+}
+
+}  // namespace myelin::services

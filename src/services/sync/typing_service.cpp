@@ -1,0 +1,62 @@
+#include "services/sync/typing_service.hpp"
+
+namespace myelin::services {
+
+bool TypingService::set_typing(const std::string& room_id, const std::string& user_id, bool typing,
+                               std::int64_t until_ms, std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  RoomTyping& room = rooms_[room_id];
+  bool changed = false;
+  if (typing) {
+    auto [it, inserted] = room.until_ms.insert_or_assign(user_id, until_ms);
+    changed = inserted;
+  } else {
+    changed = room.until_ms.erase(user_id) > 0;
+  }
+  (void)now_ms;
+  if (changed) room.changed_at = ++serial_;
+  return changed;
+}
+
+std::vector<std::string> TypingService::expire(std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> changed_rooms;
+  for (auto& [room_id, room] : rooms_) {
+    bool changed = false;
+    for (auto it = room.until_ms.begin(); it != room.until_ms.end();) {
+      if (it->second <= now_ms) {
+        it = room.until_ms.erase(it);
+        changed = true;
+      } else {
+        ++it;
+      }
+    }
+    if (changed) {
+      room.changed_at = ++serial_;
+      changed_rooms.push_back(room_id);
+    }
+  }
+  return changed_rooms;
+}
+
+std::uint64_t TypingService::serial() const {
+  std::lock_guard lock(mutex_);
+  return serial_;
+}
+
+std::vector<std::string> TypingService::typing_users(const std::string& room_id) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> users;
+  if (auto it = rooms_.find(room_id); it != rooms_.end()) {
+    for (const auto& [user, until] : it->second.until_ms) users.push_back(user);
+  }
+  return users;
+}
+
+bool TypingService::changed_since(const std::string& room_id, std::uint64_t since_serial) const {
+  std::lock_guard lock(mutex_);
+  auto it = rooms_.find(room_id);
+  return it != rooms_.end() && it->second.changed_at > since_serial;
+}
+
+}  // namespace myelin::services

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace myelin::services {
+
+// Who is typing where (spec "Typing notifications"). In memory only, as in every homeserver:
+// typing is worthless after a restart. Each change bumps a serial that sync tokens carry.
+class TypingService {
+ public:
+  // Returns true when the room's typing set changed. `until_ms` is ignored when !typing.
+  bool set_typing(const std::string& room_id, const std::string& user_id, bool typing,
+                  std::int64_t until_ms, std::int64_t now_ms);
+  // Drops expired entries; returns the rooms whose set changed.
+  std::vector<std::string> expire(std::int64_t now_ms);
+
+  std::uint64_t serial() const;
+  // The typing users, and whether the set changed after `since_serial`.
+  std::vector<std::string> typing_users(const std::string& room_id) const;
+  bool changed_since(const std::string& room_id, std::uint64_t since_serial) const;
+
+ private:
+  struct RoomTyping {
+    std::map<std::string, std::int64_t> until_ms;  // user → expiry
+    std::uint64_t changed_at = 0;
+  };
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, RoomTyping> rooms_;
+  std::uint64_t serial_ = 0;
+};
+
+}  // namespace myelin::services
