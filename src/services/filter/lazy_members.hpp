@@ -16,9 +16,8 @@ namespace myelin::filter {
 //
 //   1. lazy_member_state_keys(timeline, own user): whose m.room.member state to load;
 //   2. load those members' membership event IDs from the state the response carries, and keep
-//      the non-redundant ones: drop_redundant_members(filter, loaded, client's
-//      SentMembers);
-//   3. after building the response, remember_sent_members(client's SentMembers, sent, timeline).
+//      the non-redundant ones: drop_redundant_members(filter, loaded, sent);
+//   3. after building the response, remember_sent_members(sent, members sent, timeline).
 //
 // The caller owns SentMembers, one per (user, device, room), and clears it when a client starts
 // a new sync sequence (a /sync without `since`): that client may have forgotten everything.
