@@ -1,0 +1,249 @@
+"""Runs the real `myelin` binary on loopback for end-to-end tests.
+
+The server is started exactly as an operator starts it (docs: /work/notes/server-contract.md):
+`myelin generate-config` writes the YAML, open registration is switched on with Synapse's key
+names, `myelin serve --config` runs until its "myelin: serving ... on http://HOST:PORT" line
+appears on stdout, and SIGTERM stops it with exit status 0. Only the PID started here is ever
+signalled.
+
+Also holds small raw-HTTP helpers (http.client) for tests that must send bytes no client
+library would send: malformed JSON, wrong methods, oversized bodies.
+"""
+import http.client
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+# The serving line is the contract's readiness signal; never sleep instead of waiting for it.
+_SERVING = re.compile(r"^myelin: serving (\S+) on (http://[^\s:]+:(\d+))\s*$")
+_START_TIMEOUT_S = 20
+_STOP_TIMEOUT_S = 15
+
+
+def myelin_path():
+    """The binary under test: argv[1] (as CTest passes it), else $MYELIN, else build/myelin."""
+    if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
+        return os.path.abspath(sys.argv.pop(1))
+    return os.path.abspath(os.environ.get("MYELIN", "build/myelin"))
+
+
+class ServerError(AssertionError):
+    pass
+
+
+class Homeserver:
+    """One `myelin serve` process over a temporary data directory that survives restarts."""
+
+    def __init__(self, binary, server_name="localhost", keep_dir=False):
+        self.binary = binary
+        self.server_name = server_name
+        self._tmp = tempfile.TemporaryDirectory(prefix="myelin-e2e-")
+        self.keep_dir = keep_dir or os.environ.get("MYELIN_E2E_KEEP") == "1"
+        self.data_dir = self._tmp.name
+        self.config_path = os.path.join(self.data_dir, "homeserver.yaml")
+        self.stderr_path = os.path.join(self.data_dir, "stderr.log")
+        self.process = None
+        self.base_url = None
+        self.host = None
+        self.port = None
+        self.listeners = {}
+        self._lines = None
+        self._generate_config()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def _generate_config(self):
+        result = subprocess.run(
+            [self.binary, "generate-config", "--server-name", self.server_name,
+             "--listen", "127.0.0.1:0", "--data-dir", self.data_dir, "-o", self.config_path],
+            capture_output=True, timeout=30)
+        if result.returncode != 0:
+            raise ServerError("generate-config failed (%d): %s" % (
+                result.returncode, result.stderr.decode(errors="replace")))
+        with open(self.config_path, "a") as f:
+            # Synapse's key names, as the contract says; generate-config never writes them.
+            f.write("\nenable_registration: true\n"
+                    "enable_registration_without_verification: true\n")
+
+    def start(self):
+        assert self.process is None, "already running"
+        stderr = open(self.stderr_path, "ab")
+        stderr.write(("---- start %s ----\n" % time.strftime("%H:%M:%S")).encode())
+        stderr.flush()
+        self.process = subprocess.Popen(
+            [self.binary, "serve", "--config", self.config_path],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr)
+        stderr.close()
+        # A thread drains stdout for the whole run so the pipe never fills and blocks the server.
+        self._lines = queue.Queue()
+        threading.Thread(target=self._pump, args=(self.process.stdout, self._lines),
+                         daemon=True).start()
+        self.listeners = {}
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while not self.listeners:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._kill()
+                raise ServerError("no 'myelin: serving' line within %ds\n%s" % (
+                    _START_TIMEOUT_S, self.stderr_tail()))
+            try:
+                line = self._lines.get(timeout=min(remaining, 0.5))
+            except queue.Empty:
+                if self.process.poll() is not None:
+                    raise self._exited("exited before serving")
+                continue
+            if line is None:
+                self.process.wait(timeout=5)
+                raise self._exited("closed stdout before serving")
+            match = _SERVING.match(line)
+            if match:
+                self.listeners[match.group(1)] = match.group(2)
+        # The first listener's line comes first; the client listener is the one tests talk to.
+        url = next((u for names, u in self.listeners.items() if "client" in names.split("+")),
+                   next(iter(self.listeners.values())))
+        self.base_url = url
+        parsed = urllib.parse.urlsplit(url)
+        self.host, self.port = parsed.hostname, parsed.port
+        return self
+
+    @staticmethod
+    def _pump(stream, lines):
+        for raw in stream:
+            lines.put(raw.decode(errors="replace").rstrip("\n"))
+        lines.put(None)
+
+    def _exited(self, what):
+        self.process.wait(timeout=5)
+        code = self.process.returncode
+        self.process = None
+        return ServerError("myelin serve %s (status %s)\n%s" % (what, code, self.stderr_tail()))
+
+    def stop(self):
+        """SIGTERM, then the process must exit with status 0 within the contract's time."""
+        if self.process is None:
+            return
+        process, self.process = self.process, None
+        if process.poll() is not None:
+            raise ServerError("myelin serve had already exited (status %s)\n%s" % (
+                process.returncode, self.stderr_tail()))
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(timeout=_STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise ServerError("myelin serve did not exit within %ds of SIGTERM\n%s" % (
+                _STOP_TIMEOUT_S, self.stderr_tail()))
+        if code != 0:
+            raise ServerError("myelin serve exited with status %d after SIGTERM\n%s" % (
+                code, self.stderr_tail()))
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    def alive(self):
+        return self.process is not None and self.process.poll() is None
+
+    def _kill(self):
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def close(self):
+        try:
+            self.stop()
+        finally:
+            self._kill()
+            if not self.keep_dir:
+                self._tmp.cleanup()
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            print(self.stderr_tail(), file=sys.stderr)
+            self._kill()
+        self.close()
+        return False
+
+    def stderr_tail(self, lines=40):
+        try:
+            with open(self.stderr_path, "rb") as f:
+                text = f.read().decode(errors="replace").splitlines()
+        except OSError:
+            return "(no stderr captured)"
+        return "---- myelin stderr (last %d lines) ----\n%s" % (lines, "\n".join(text[-lines:]))
+
+    # -- raw HTTP ----------------------------------------------------------------------------
+
+    def request(self, method, path, body=None, token=None, headers=None, timeout=60):
+        """One HTTP request on a fresh connection. Returns (status, parsed JSON or raw bytes).
+
+        `body` may be bytes (sent verbatim) or any JSON value (encoded); `token` goes in the
+        Authorization header.
+        """
+        status, _, data = self.request_full(method, path, body, token, headers, timeout)
+        return status, data
+
+    def request_full(self, method, path, body=None, token=None, headers=None, timeout=60):
+        """As request(), also returning the response headers (lower-case names)."""
+        all_headers = {}
+        if body is not None and not isinstance(body, (bytes, bytearray)):
+            body = json.dumps(body).encode()
+            all_headers["Content-Type"] = "application/json"
+        if token is not None:
+            all_headers["Authorization"] = "Bearer " + token
+        all_headers.update(headers or {})
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=body, headers=all_headers)
+            response = conn.getresponse()
+            raw = response.read()
+            response_headers = {k.lower(): v for k, v in response.getheaders()}
+        finally:
+            conn.close()
+        try:
+            data = json.loads(raw) if raw else None
+        except ValueError:
+            data = raw
+        return response.status, response_headers, data
+
+    def register(self, username, password="correct horse battery staple", device_id=None):
+        """Registers through the spec's dummy UIA flow: first call → 401 with a session."""
+        path = "/_matrix/client/v3/register"
+        body = {"username": username, "password": password}
+        if device_id:
+            body["device_id"] = device_id
+        status, challenge = self.request("POST", path, body)
+        if status != 401 or not isinstance(challenge, dict) or "session" not in challenge:
+            raise ServerError("register %s: expected a 401 UIA challenge, got %s %r" % (
+                username, status, challenge))
+        body["auth"] = {"type": "m.login.dummy", "session": challenge["session"]}
+        status, result = self.request("POST", path, body)
+        if status != 200:
+            raise ServerError("register %s: %s %r" % (username, status, result))
+        return result
+
+    def versions_ok(self):
+        status, body = self.request("GET", "/_matrix/client/versions", timeout=10)
+        return status == 200 and isinstance(body, dict) and isinstance(body.get("versions"), list)
+
+
+def quote(value):
+    """Percent-encodes one path segment (room IDs, aliases, user IDs)."""
+    return urllib.parse.quote(value, safe="")
