@@ -43,6 +43,8 @@ struct Config {
   Database database;
   std::string signing_key_path;
   std::string registration_shared_secret;
+  bool enable_registration = false;
+  bool enable_registration_without_verification = false;
   WellKnown well_known;
   std::uint64_t max_request_body_size = 0;
   std::string log_level;

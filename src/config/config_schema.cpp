@@ -122,7 +122,7 @@ void read_listener(const YAML::Node& node, const std::string& key, Listener& lis
   std::uint64_t port = 0;
   if (!node["port"]) {
     report(errors, key + ".port", "is required");
-  } else if (read_uint(node["port"], key + ".port", 1, 65535, port, errors)) {
+  } else if (read_uint(node["port"], key + ".port", 0, 65535, port, errors)) {  // 0: any free
     listener.port = static_cast<std::uint16_t>(port);
   }
   listener.bind_addresses = {"::1", "127.0.0.1"};
@@ -276,6 +276,23 @@ const Setting kSchema[] = {
          [](const YAML::Node& node, Config& config, Errors& errors) {
            read_string(node, "registration_shared_secret", config.registration_shared_secret,
                        errors);
+         }},
+    {.key = "enable_registration",
+     .doc = "Whether anyone may register an account through the client API. As in Synapse,\n"
+            "open registration without e-mail verification also needs\n"
+            "enable_registration_without_verification: true.",
+     .default_yaml = "false",
+     .read =
+         [](const YAML::Node& node, Config& config, Errors& errors) {
+           read_bool(node, "enable_registration", config.enable_registration, errors);
+         }},
+    {.key = "enable_registration_without_verification",
+     .doc = "Allow open registration with no verification at all (spam bots will find it).",
+     .default_yaml = "false",
+     .read =
+         [](const YAML::Node& node, Config& config, Errors& errors) {
+           read_bool(node, "enable_registration_without_verification",
+                     config.enable_registration_without_verification, errors);
          }},
     {.key = "well_known",
      .doc = "Delegation: when users are @alice:example.org but the server runs at\n"

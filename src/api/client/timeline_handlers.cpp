@@ -1,0 +1,254 @@
+// Reading a room's history and members (spec client-server API "Getting events for a room").
+#include <limits>
+
+#include "api/client/handlers.hpp"
+#include "api/client/json_body.hpp"
+#include "api/client/room_access.hpp"
+#include "base/matrix_error.hpp"
+#include "protocol/json/parse.hpp"
+#include "services/filter/filter_match.hpp"
+#include "services/filter/lazy_members.hpp"
+#include "services/filter/parse_filter.hpp"
+#include "services/rooms/visibility.hpp"
+#include "services/sync/sync_token.hpp"
+
+namespace myelin::api {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr std::int64_t kDefaultLimit = 10;
+constexpr std::int64_t kMaxLimit = 1000;
+
+filter::RoomEventFilter room_event_filter(const http::Request& request) {
+  auto text = query_string(request, "filter");
+  if (!text) return {};
+  auto value = json::parse(*text);
+  if (!value) throw MatrixError(ErrCode::kNotJson, "filter is not JSON");
+  auto parsed = filter::parse_room_event_filter(*value);
+  if (!parsed) throw MatrixError(ErrCode::kBadJson, "Invalid filter: " + parsed.error());
+  return std::move(*parsed);
+}
+
+std::optional<std::int64_t> position_param(const http::Request& request, const char* name) {
+  auto text = query_string(request, name);
+  if (!text || text->empty()) return std::nullopt;
+  auto position = services::parse_pagination_token(*text);
+  if (!position) throw MatrixError(ErrCode::kInvalidParam, std::string("Invalid ") + name);
+  return position;
+}
+
+// The highest position the user may read: everything while joined; up to their leave or ban.
+boost::asio::awaitable<std::int64_t> readable_up_to(Services& services, std::string room_id,
+                                                    std::string user_id, std::string membership) {
+  if (membership == "join") co_return std::numeric_limits<std::int64_t>::max();
+  if (membership == "leave" || membership == "ban") {
+    storage::Store& store = services.ctx.store;
+    auto load = [&store, room_id, user_id] { return store.events.membership(room_id, user_id); };
+    auto record = co_await services.ctx.db(std::move(load));
+    if (record) co_return record->stream_ordering;
+  }
+  throw MatrixError(ErrCode::kForbidden, "User " + user_id + " not in room " + room_id);
+}
+
+struct Page {
+  std::vector<storage::EventRecord> events;
+  std::int64_t next = 0;  // where the next page starts
+  bool exhausted = false;
+};
+
+}  // namespace
+
+// GET /_matrix/client/v3/rooms/{roomId}/messages — a page of history in either direction, with
+// the member events of its senders when the filter lazy-loads them.
+Reply get_messages(RequestContext& ctx) {
+  Services& services = *ctx.services;
+  std::string room_id = room_id_param(ctx.request);
+  const std::string dir = query_string(ctx.request, "dir").value_or("");
+  if (dir != "b" && dir != "f") {
+    throw MatrixError(ErrCode::kInvalidParam, "'dir' must be 'b' or 'f'");
+  }
+  const bool backwards = dir == "b";
+  const std::int64_t limit =
+      std::min(std::max<std::int64_t>(query_int(ctx.request, "limit").value_or(kDefaultLimit), 1),
+               kMaxLimit);
+  filter::RoomEventFilter event_filter = room_event_filter(ctx.request);
+  std::string user_id = ctx.principal.user_id;
+  services::RoomStatePtr room = co_await services.rooms.require_room(room_id);
+  std::string membership = room->membership_of(user_id);
+  const std::int64_t ceiling = co_await readable_up_to(services, room_id, user_id, membership);
+
+  const std::int64_t current = services.ctx.store.stream().current();
+  std::int64_t from = position_param(ctx.request, "from").value_or(backwards ? current : 0);
+  std::optional<std::int64_t> to = position_param(ctx.request, "to");
+  storage::Store& store = services.ctx.store;
+  auto paginate = [&store, room_id, user_id, membership, backwards, from, to, limit, ceiling,
+                   event_filter]() {
+    Page page;
+    std::int64_t cursor = backwards ? std::min(from, ceiling) : from;
+    const std::int64_t bound =
+        backwards ? to.value_or(0) : std::min(to.value_or(INT64_MAX), ceiling);
+    // Filters and visibility may drop events: read on until the page is full or history ends.
+    while (static_cast<std::int64_t>(page.events.size()) < limit) {
+      const std::size_t want = static_cast<std::size_t>(limit - page.events.size());
+      std::vector<storage::EventRecord> batch =
+          backwards ? store.events.room_events(room_id, bound, cursor, want,
+                                               storage::Direction::kBackwards)
+                    : store.events.room_events(room_id, cursor, bound, want,
+                                               storage::Direction::kForwards);
+      if (backwards) std::reverse(batch.begin(), batch.end());
+      if (batch.empty()) {
+        page.exhausted = true;
+        break;
+      }
+      cursor = backwards ? batch.back().stream_ordering - 1 : batch.back().stream_ordering;
+      const bool short_batch = batch.size() < want;
+      for (storage::EventRecord& e :
+           services::visible_events(store, user_id, membership, std::move(batch))) {
+        if (filter::matches(event_filter, e.room_id, e.type, e.sender, false)) {
+          page.events.push_back(std::move(e));
+        }
+      }
+      if (short_batch) {
+        page.exhausted = true;
+        break;
+      }
+    }
+    page.next = cursor;
+    return page;
+  };
+  Page page = co_await services.ctx.db(std::move(paginate));
+
+  std::vector<std::string> member_ids;
+  if (event_filter.lazy_load_members) {
+    std::vector<filter::TimelineEventRef> refs;
+    for (const auto& e : page.events) refs.push_back({e.event_id, e.sender, e.type, e.state_key});
+    for (const std::string& key : filter::lazy_member_state_keys(refs, "")) {
+      if (const events::Pdu* member = room->find("m.room.member", key)) {
+        member_ids.push_back(member->event_id());
+      }
+    }
+  }
+  auto load_members = [&store, member_ids] { return store.events.events(member_ids); };
+  std::vector<storage::EventRecord> members = co_await services.ctx.db(std::move(load_members));
+
+  bj::object response;
+  response["start"] = services::pagination_token(from);
+  if (!page.exhausted) response["end"] = services::pagination_token(page.next);
+  response["chunk"] = co_await render_for(services, ctx.principal, std::move(page.events));
+  if (!members.empty()) {
+    response["state"] = co_await render_for(services, ctx.principal, std::move(members));
+  }
+  co_return ok(std::move(response));
+}
+
+// GET /_matrix/client/v3/rooms/{roomId}/context/{eventId} — an event with the events around it.
+Reply get_context(RequestContext& ctx) {
+  Services& services = *ctx.services;
+  std::string room_id = room_id_param(ctx.request);
+  std::string event_id = ctx.request.param("eventId");
+  const std::int64_t limit =
+      std::min(query_int(ctx.request, "limit").value_or(kDefaultLimit), kMaxLimit);
+  filter::RoomEventFilter event_filter = room_event_filter(ctx.request);
+  std::string user_id = ctx.principal.user_id;
+  services::RoomStatePtr room = co_await services.rooms.require_room(room_id);
+  std::string membership = room->membership_of(user_id);
+  const std::int64_t ceiling = co_await readable_up_to(services, room_id, user_id, membership);
+  storage::Store& store = services.ctx.store;
+
+  struct Around {
+    std::vector<storage::EventRecord> event, before, after;
+    std::int64_t start = 0, end = 0;
+  };
+  auto load = [&store, room_id, event_id, user_id, membership, limit, ceiling, event_filter] {
+    Around around;
+    auto record = store.events.event(event_id);
+    if (!record || record->room_id != room_id || record->stream_ordering > ceiling) return around;
+    const std::int64_t at = record->stream_ordering;
+    around.event = services::visible_events(store, user_id, membership, {*record});
+    if (around.event.empty()) return around;
+    const auto before_count = static_cast<std::size_t>(limit / 2);
+    const auto after_count = static_cast<std::size_t>(limit - limit / 2);
+    auto keep = [&](std::vector<storage::EventRecord> events) {
+      std::vector<storage::EventRecord> kept;
+      for (auto& e : services::visible_events(store, user_id, membership, std::move(events))) {
+        if (filter::matches(event_filter, e.room_id, e.type, e.sender, false)) {
+          kept.push_back(std::move(e));
+        }
+      }
+      return kept;
+    };
+    around.before = keep(
+        store.events.room_events(room_id, 0, at - 1, before_count, storage::Direction::kBackwards));
+    std::reverse(around.before.begin(), around.before.end());
+    around.after = keep(
+        store.events.room_events(room_id, at, ceiling, after_count, storage::Direction::kForwards));
+    around.start = around.before.empty() ? at - 1 : around.before.back().stream_ordering - 1;
+    around.end = around.after.empty() ? at : around.after.back().stream_ordering;
+    return around;
+  };
+  Around around = co_await services.ctx.db(std::move(load));
+  if (around.event.empty()) throw MatrixError(ErrCode::kNotFound, "Event not found.");
+
+  std::vector<std::string> state_ids;
+  for (const auto& [key, pdu] : *room->state) state_ids.push_back(pdu->event_id());
+  auto load_state = [&store, state_ids] { return store.events.events(state_ids); };
+  std::vector<storage::EventRecord> state = co_await services.ctx.db(std::move(load_state));
+
+  bj::object response;
+  bj::array event = co_await render_for(services, ctx.principal, std::move(around.event));
+  response["event"] = event.at(0);
+  response["events_before"] =
+      co_await render_for(services, ctx.principal, std::move(around.before));
+  response["events_after"] = co_await render_for(services, ctx.principal, std::move(around.after));
+  response["start"] = services::pagination_token(around.start);
+  response["end"] = services::pagination_token(around.end);
+  response["state"] = co_await render_for(services, ctx.principal, std::move(state));
+  co_return ok(std::move(response));
+}
+
+// GET /_matrix/client/v3/rooms/{roomId}/members — member events, filtered by membership.
+Reply get_members(RequestContext& ctx) {
+  Services& services = *ctx.services;
+  std::string room_id = room_id_param(ctx.request);
+  services::RoomStatePtr room = co_await joined_room(services, room_id, ctx.principal.user_id);
+  auto only = query_string(ctx.request, "membership");
+  auto except = query_string(ctx.request, "not_membership");
+  std::vector<std::string> ids;
+  for (auto it = room->state->lower_bound(auth::StateKey("m.room.member", ""));
+       it != room->state->end() && it->first.first == "m.room.member"; ++it) {
+    std::string_view membership = it->second->membership();
+    if (only && membership != *only) continue;
+    if (except && membership == *except) continue;
+    ids.push_back(it->second->event_id());
+  }
+  storage::Store& store = services.ctx.store;
+  auto load = [&store, ids] { return store.events.events(ids); };
+  std::vector<storage::EventRecord> records = co_await services.ctx.db(std::move(load));
+  bj::array chunk = co_await render_for(services, ctx.principal, std::move(records));
+  co_return ok({{"chunk", std::move(chunk)}});
+}
+
+// GET /_matrix/client/v3/rooms/{roomId}/joined_members — joined users with their profiles.
+Reply get_joined_members(RequestContext& ctx) {
+  std::string room_id = room_id_param(ctx.request);
+  services::RoomStatePtr room = co_await joined_room(*ctx.services, room_id, ctx.principal.user_id);
+  bj::object joined;
+  for (auto it = room->state->lower_bound(auth::StateKey("m.room.member", ""));
+       it != room->state->end() && it->first.first == "m.room.member"; ++it) {
+    if (it->second->membership() != "join") continue;
+    bj::object profile;
+    const bj::object& content = it->second->content();
+    if (auto* name = content.if_contains("displayname"); name && name->is_string()) {
+      profile["display_name"] = *name;
+    }
+    if (auto* avatar = content.if_contains("avatar_url"); avatar && avatar->is_string()) {
+      profile["avatar_url"] = *avatar;
+    }
+    joined[it->first.second] = std::move(profile);
+  }
+  co_return ok({{"joined", std::move(joined)}});
+}
+
+}  // namespace myelin::api

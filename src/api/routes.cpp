@@ -1,0 +1,91 @@
+#include "api/routes.hpp"
+
+#include "api/client/handlers.hpp"
+
+namespace myelin::api {
+
+using http::AuthKind;
+using http::Method;
+using http::RateLimitClass;
+
+std::vector<http::Route> routes() {
+  constexpr AuthKind kNone = AuthKind::kNone;
+  constexpr AuthKind kUser = AuthKind::kUser;
+  constexpr RateLimitClass kDefault = RateLimitClass::kDefault;
+  constexpr RateLimitClass kNoLimit = RateLimitClass::kNone;
+  // Most client endpoints exist under the current prefix (v3) and the legacy r0 one.
+  return {
+      // Server information and discovery.
+      {Method::kGet, "/_matrix/client/versions", kNone, kNoLimit, get_versions},
+      {Method::kGet, "/.well-known/matrix/client", kNone, kNoLimit, get_well_known_client},
+      {Method::kGet, "/.well-known/matrix/server", kNone, kNoLimit, get_well_known_server},
+      {Method::kGet, "/_matrix/client/(r0|v3)/capabilities", kUser, kDefault, get_capabilities},
+
+      // Accounts, login and devices.
+      {Method::kPost, "/_matrix/client/(r0|v3)/register", kNone, RateLimitClass::kRegistration,
+       post_register},
+      {Method::kGet, "/_matrix/client/(r0|v3)/register/available", kNone,
+       RateLimitClass::kRegistration, get_register_available},
+      {Method::kGet, "/_matrix/client/(r0|v3)/login", kNone, kNoLimit, get_login_flows},
+      {Method::kPost, "/_matrix/client/(r0|v3)/login", kNone, RateLimitClass::kLogin, post_login},
+      {Method::kPost, "/_matrix/client/(r0|v3)/logout", kUser, kNoLimit, post_logout},
+      {Method::kPost, "/_matrix/client/(r0|v3)/logout/all", kUser, kNoLimit, post_logout_all},
+      {Method::kGet, "/_matrix/client/(r0|v3)/account/whoami", kUser, kNoLimit, get_whoami},
+
+      // Profiles and the user directory.
+
+      // Rooms and membership.
+      {Method::kPost, "/_matrix/client/(r0|v3)/createRoom", kUser, kDefault, post_create_room},
+      {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/join", kUser, RateLimitClass::kJoin,
+       post_join_room_id},
+      {Method::kPost, "/_matrix/client/(r0|v3)/join/{roomIdOrAlias}", kUser, RateLimitClass::kJoin,
+       post_join},
+      {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/invite", kUser,
+       RateLimitClass::kInvite, post_invite},
+      {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/leave", kUser, kDefault, post_leave},
+      {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/forget", kUser, kDefault,
+       post_forget},
+      {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/kick", kUser, kDefault, post_kick},
+      {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/ban", kUser, kDefault, post_ban},
+      {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/unban", kUser, kDefault, post_unban},
+      {Method::kGet, "/_matrix/client/(r0|v3)/joined_rooms", kUser, kDefault, get_joined_rooms},
+
+      // Events.
+      {Method::kPut, "/_matrix/client/(r0|v3)/rooms/{roomId}/send/{eventType}/{txnId}", kUser,
+       RateLimitClass::kMessage, put_send},
+      {Method::kPut, "/_matrix/client/(r0|v3)/rooms/{roomId}/state/{eventType}", kUser,
+       RateLimitClass::kMessage, put_state},
+      {Method::kPut, "/_matrix/client/(r0|v3)/rooms/{roomId}/state/{eventType}/{stateKey}", kUser,
+       RateLimitClass::kMessage, put_state},
+      {Method::kGet, "/_matrix/client/(r0|v3)/rooms/{roomId}/state", kUser, kDefault, get_state},
+      {Method::kGet, "/_matrix/client/(r0|v3)/rooms/{roomId}/state/{eventType}", kUser, kDefault,
+       get_state_event},
+      {Method::kGet, "/_matrix/client/(r0|v3)/rooms/{roomId}/state/{eventType}/{stateKey}", kUser,
+       kDefault, get_state_event},
+      {Method::kPut, "/_matrix/client/(r0|v3)/rooms/{roomId}/redact/{eventId}/{txnId}", kUser,
+       RateLimitClass::kMessage, put_redact},
+      {Method::kGet, "/_matrix/client/(r0|v3)/rooms/{roomId}/event/{eventId}", kUser, kDefault,
+       get_event},
+      {Method::kGet, "/_matrix/client/(r0|v3)/rooms/{roomId}/messages", kUser, kDefault,
+       get_messages},
+      {Method::kGet, "/_matrix/client/(r0|v3)/rooms/{roomId}/context/{eventId}", kUser, kDefault,
+       get_context},
+      {Method::kGet, "/_matrix/client/(r0|v3)/rooms/{roomId}/members", kUser, kDefault,
+       get_members},
+      {Method::kGet, "/_matrix/client/(r0|v3)/rooms/{roomId}/joined_members", kUser, kDefault,
+       get_joined_members},
+
+      // Aliases and the room directory.
+
+      // Account data, tags and filters.
+
+      // Typing, receipts, read markers, presence.
+
+      // Push rules.
+
+      // Sync.
+      {Method::kGet, "/_matrix/client/(r0|v3)/sync", kUser, kNoLimit, get_sync},
+  };
+}
+
+}  // namespace myelin::api

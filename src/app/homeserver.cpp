@@ -1,0 +1,148 @@
+#include "app/homeserver.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <filesystem>
+#include <stdexcept>
+
+#include "api/routes.hpp"
+#include "base/log.hpp"
+#include "base/matrix_error.hpp"
+#include "protocol/crypto/signing_key_file.hpp"
+
+namespace myelin::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// SQLite work is short; a few threads keep readers busy while the writer commits.
+constexpr std::size_t kDatabaseThreads = 4;
+constexpr auto kTypingSweep = std::chrono::seconds(5);
+
+http::Authenticator make_authenticator(Services& services) {
+  return [&services](http::AuthKind kind, std::string credential,
+                     const http::Request&) -> asio::awaitable<std::optional<http::Principal>> {
+    if (kind != http::AuthKind::kUser && kind != http::AuthKind::kAdmin) {
+      co_return std::nullopt;  // server-signed and appservice routes arrive with later issues
+    }
+    std::optional<services::Session> session =
+        co_await services.accounts.authenticate(std::move(credential));
+    if (!session) co_return std::nullopt;
+    if (kind == http::AuthKind::kAdmin && !session->is_admin) {
+      throw MatrixError(ErrCode::kForbidden, "You are not a server admin");
+    }
+    http::Principal principal;
+    principal.user_id = session->user_id;
+    principal.device_id = session->device_id;
+    co_return principal;
+  };
+}
+
+std::vector<http::ListenerOptions> listener_options(const config::Config& config) {
+  std::vector<http::ListenerOptions> listeners;
+  for (const config::Listener& listener : config.listeners) {
+    std::string names;
+    for (const std::string& resource : listener.resources) {
+      names += (names.empty() ? "" : "+") + resource;
+    }
+    for (const std::string& address : listener.bind_addresses) {
+      http::ListenerOptions options;
+      options.name = names;
+      options.address = address;
+      options.port = listener.port;
+      if (listener.tls) {
+        options.tls = http::TlsFiles{config.tls_certificate_path, config.tls_private_key_path};
+      }
+      listeners.push_back(std::move(options));
+    }
+  }
+  return listeners;
+}
+
+// Typing notifications time out (spec: the client's `timeout`); the users who see the room are
+// told when one does.
+asio::awaitable<void> sweep_typing(Services& services, std::shared_ptr<std::atomic<bool>> stopping,
+                                   std::shared_ptr<asio::steady_timer> timer) {
+  while (!*stopping) {
+    timer->expires_after(kTypingSweep);
+    boost::system::error_code ignored;
+    co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    if (*stopping) break;
+    for (const std::string& room_id : services.typing.expire(services.ctx.now_ms())) {
+      if (services::RoomStatePtr room = co_await services.rooms.room(room_id)) {
+        services.ctx.notifier.notify(room->joined_local_users);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Homeserver::Homeserver(const config::Config& config, asio::io_context& io)
+    : config_(config), io_(io) {
+  std::filesystem::create_directories(config.data_dir);
+  auto key = crypto::load_or_create_signing_key(config.signing_key_path);
+  if (!key) {
+    throw std::runtime_error("signing_key_path: " + config.signing_key_path + ": " + key.error());
+  }
+  try {
+    store_ = storage::Store::open_sqlite(config.database.path);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("database: " + config.database.path + ": " + e.what());
+  }
+  db_pool_ = std::make_unique<async::WorkerPool>(kDatabaseThreads);
+  notifier_ = std::make_unique<services::Notifier>();
+  context_ = std::unique_ptr<services::ServiceContext>(new services::ServiceContext{
+      config, *store_, *db_pool_, std::move(*key), *notifier_, services::system_now_ms});
+  services_ = std::make_unique<Services>(*context_);
+
+  http::ServerOptions options;
+  listeners_ = listener_options(config);
+  options.listeners = listeners_;
+  options.body_limit = config.max_request_body_size;
+  server_ = std::make_unique<http::HttpServer>(io, options, http::Router(api::routes()),
+                                               make_authenticator(*services_), services_.get());
+}
+
+Homeserver::~Homeserver() {
+  server_.reset();
+  services_.reset();
+  db_pool_.reset();  // lets queued database work finish
+  if (store_) store_->close();
+}
+
+void Homeserver::start() {
+  server_->start();
+  auto timer = std::make_shared<asio::steady_timer>(io_);
+  timers_.push_back(timer);
+  asio::co_spawn(io_, sweep_typing(*services_, stopping_, timer), asio::detached);
+  log::info("server", "serving {} as {} ({} listeners)", config_.server_name,
+            context_->signing_key.key_id(), listeners_.size());
+}
+
+std::vector<std::string> Homeserver::listening_urls() const {
+  std::vector<std::string> urls;
+  for (std::size_t i = 0; i < listeners_.size(); ++i) {
+    const http::ListenerOptions& l = listeners_[i];
+    const bool v6 = l.address.find(':') != std::string::npos;
+    urls.push_back(l.name + " on " + (l.tls ? "https://" : "http://") + (v6 ? "[" : "") +
+                   l.address + (v6 ? "]" : "") + ":" + std::to_string(server_->port(i)));
+  }
+  return urls;
+}
+
+void Homeserver::stop(std::function<void()> on_stopped) {
+  *stopping_ = true;
+  for (auto& timer : timers_) {
+    asio::post(timer->get_executor(), [timer] { timer->cancel(); });
+  }
+  notifier_->shutdown();
+  server_->stop(std::chrono::seconds(10), std::move(on_stopped));
+}
+
+}  // namespace myelin::app

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "services/auth_support/uia_sessions.hpp"
+#include "services/common/service_context.hpp"
+#include "services/rooms/room_service.hpp"
+#include "services/sync/sync_service.hpp"
+#include "services/sync/typing_service.hpp"
+#include "services/users/account_service.hpp"
+
+namespace myelin {
+
+// The homeserver's services, built once by the composition root (app/serve_command.cpp) and
+// handed to every request. Handlers reach them through RequestContext::services.
+struct Services {
+  explicit Services(services::ServiceContext& context)
+      : ctx(context),
+        accounts(context),
+        rooms(context),
+        sync(context, rooms, typing),
+        uia(context.now_ms) {}
+
+  services::ServiceContext& ctx;
+  services::AccountService accounts;
+  services::RoomService rooms;
+  services::TypingService typing;
+  services::SyncService sync;
+  services::UiaSessions uia;
+};
+
+}  // namespace myelin
