@@ -660,11 +660,14 @@ class RestartTest(NioTestCase):
         self.assertEqual(state.content, {"topic": "survives"})
 
         # A second restart right after writes: still all there, and the stop is clean.
+        # (Port 0 in the config: each start listens on a new port, so new clients.)
         self.hs.restart()
-        self.ok(await again.whoami(), nio.responses.WhoamiResponse)
-        fresh = self.ok(await bob_again.sync(timeout=0, full_state=True, since=None),
-                        nio.SyncResponse)
+        third = self.client(alice.user_id)
+        third.restore_login(alice.user_id, alice_device, alice_token)
+        self.ok(await third.whoami(), nio.responses.WhoamiResponse)
+        fresh = self.ok(await third.sync(timeout=0, full_state=True), nio.SyncResponse)
         self.assertIn(room_id, fresh.rooms.join)
+        self.assertIn(after, [e.event_id for e in timeline_of(fresh, room_id)])
 
 
 if __name__ == "__main__":
