@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace myelin::services {
@@ -324,6 +326,49 @@ TEST_F(UiaSessionsTest, SessionIdsDiffer) {
   for (int i = 0; i < 100; ++i)
     ids.insert(std::string(sessions_.begin(kDummyOnly, {}, kRegister).at("session").as_string()));
   EXPECT_EQ(ids.size(), 100u);
+}
+
+// Many threads, one table: sessions begun, stepped, expired and evicted concurrently must each
+// still complete exactly as alone (run under TSan/ASan in CI).
+TEST(UiaSessionsThreads, ConcurrentSessionsStayIndependent) {
+  std::atomic<std::int64_t> now_ms{0};
+  UiaSessions sessions([&] { return now_ms.load(); }, 64);
+  std::atomic<int> completed{0};
+  std::atomic<int> evicted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string fingerprint = "DELETE /_matrix/client/v3/devices/D" + std::to_string(t);
+      const auto check = [](std::string_view, const json::object& auth) -> UiaStageCheck {
+        if (auth.at("password") == "hunter2") return json::value("@alice:example.org");
+        return Unexpected{UiaStageFailure{ErrCode::kForbidden, "Invalid password"}};
+      };
+      for (int i = 0; i < 300; ++i) {
+        now_ms += 1000;  // 300 s per thread in all: no session lives 10 minutes idle
+        const json::object first = sessions.begin(kPasswordOnly, {}, fingerprint);
+        json::object auth{
+            {"type", "m.login.password"}, {"password", "wrong"}, {"session", first.at("session")}};
+        auto failed = sessions.step(&auth, kPasswordOnly, {}, fingerprint, check);
+        if (failed.has_value()) ADD_FAILURE() << "a wrong password completed";
+        if (!failed.has_value() && failed.error().error) {  // evicted by other threads' sessions
+          ++evicted;
+          continue;
+        }
+        auth["password"] = "hunter2";
+        auto result = sessions.step(&auth, kPasswordOnly, {}, fingerprint, check);
+        if (result.has_value())
+          ++completed;
+        else if (result.error().error)
+          ++evicted;
+        else
+          ADD_FAILURE() << "the right password did not complete";
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(completed + evicted, 1200);
+  EXPECT_GT(completed, 0);
+  EXPECT_LE(sessions.size(), 64u);
 }
 
 }  // namespace
