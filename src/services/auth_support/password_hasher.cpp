@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "protocol/crypto/sodium.hpp"
+#include "services/auth_support/password_normalization.hpp"
 
 namespace myelin::services {
 namespace {
@@ -45,11 +46,12 @@ bool verify_argon2id(std::string_view password, std::string_view stored) {
   return crypto_pwhash_str_verify(terminated, bytes(password), password.size()) == 0;
 }
 
-bool verify_bcrypt(std::string_view password, std::string_view stored) {
+bool verify_bcrypt(std::string_view password, std::string_view stored, std::string_view pepper) {
+  // Synapse: bcrypt.checkpw(NFKC(password).encode("utf8") + pepper.encode("utf8"), hash).
+  const std::string key = normalize_password(password) + std::string(pepper);
   // crypt_r reads the password as a C string: an embedded NUL would silently cut it short, so a
   // password containing one cannot be the one that was hashed (Synapse hashed UTF-8 text).
-  if (password.find('\0') != std::string_view::npos) return false;
-  const std::string key(password);
+  if (key.find('\0') != std::string::npos) return false;
   const std::string setting(stored);
   // struct crypt_data is ~32 KiB: too large for a worker's stack frame by habit, so heap it.
   auto data = std::make_unique<crypt_data>();
@@ -63,16 +65,18 @@ bool verify_bcrypt(std::string_view password, std::string_view stored) {
 
 std::string hash_password(std::string_view password) {
   crypto::ensure_sodium();
+  const std::string normalized = normalize_password(password);
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, bytes(password), password.size(), kOpsLimit, kMemLimit) != 0)
+  if (crypto_pwhash_str(out, bytes(normalized), normalized.size(), kOpsLimit, kMemLimit) != 0)
     throw std::runtime_error("argon2id: not enough memory to hash a password");
   return out;
 }
 
-bool verify_password(std::string_view password, std::string_view stored_hash) {
+bool verify_password(std::string_view password, std::string_view stored_hash,
+                     std::string_view synapse_pepper) {
   crypto::ensure_sodium();
-  if (is_argon2id(stored_hash)) return verify_argon2id(password, stored_hash);
-  if (is_bcrypt(stored_hash)) return verify_bcrypt(password, stored_hash);
+  if (is_argon2id(stored_hash)) return verify_argon2id(normalize_password(password), stored_hash);
+  if (is_bcrypt(stored_hash)) return verify_bcrypt(password, stored_hash, synapse_pepper);
   return false;
 }
 

@@ -77,6 +77,29 @@ TEST(PasswordHasher, VerifiesBcryptReferenceVectors) {
       verify_password("U*U", "$2b$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeX"));
 }
 
+// Synapse hashed NFKC(password) + pepper; the Openwall vector for "U*U" stands in for a hash
+// Synapse wrote, reached through a full-width U (U+FF35) and through a pepper.
+TEST(PasswordHasher, VerifiesBcryptAsSynapseHashed) {
+  constexpr std::string_view kUStarU =
+      "$2b$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW";
+  EXPECT_TRUE(verify_password("U*\xef\xbc\xb5", kUStarU));
+  EXPECT_TRUE(verify_password("U*", kUStarU, "U"));
+  EXPECT_TRUE(verify_password("", kUStarU, "U*U"));
+  EXPECT_FALSE(verify_password("U*", kUStarU));
+  EXPECT_FALSE(verify_password("U*U", kUStarU, "U"));
+  // The pepper belongs to Synapse's bcrypt hashes only.
+  EXPECT_TRUE(verify_password("hunter2", hash_password("hunter2"), "pepper"));
+}
+
+TEST(PasswordHasher, EquivalentUnicodeFormsAreOnePassword) {
+  // "café" with a precomposed é, and with e + COMBINING ACUTE ACCENT.
+  const std::string hash = hash_password("caf\xc3\xa9");
+  EXPECT_TRUE(verify_password("caf\x65\xcc\x81", hash));
+  EXPECT_FALSE(verify_password("cafe", hash));
+  // LATIN SMALL LIGATURE FI (U+FB01) is "fi".
+  EXPECT_TRUE(verify_password("fine", hash_password("\xef\xac\x81ne")));
+}
+
 TEST(PasswordHasher, RejectsOtherAndMalformedHashes) {
   EXPECT_FALSE(verify_password("", ""));
   EXPECT_FALSE(verify_password("U*U", "$2b$05$CCCCCCCCCCCCCCCCCCCCC."));  // a bare setting
