@@ -280,6 +280,15 @@ TEST_F(UiaSessionsTest, SessionsExpireAfterTenIdleMinutes) {
   EXPECT_EQ(sessions_.size(), 0u);
 }
 
+TEST_F(UiaSessionsTest, IdleLimitIsExactlyTenMinutes) {
+  const json::object first = challenge(nullptr, kDummyOnly, kRegister, token_checker());
+  const json::object only_session{{"session", first.at("session")}};
+  now_ms_ += UiaSessions::kIdleTimeoutMs - 1;
+  challenge(&only_session, kDummyOnly, kRegister, token_checker());  // alive: 1 ms to spare
+  now_ms_ += UiaSessions::kIdleTimeoutMs;
+  EXPECT_EQ(refusal(&only_session, kDummyOnly, kRegister).code(), ErrCode::kInvalidParam);
+}
+
 TEST_F(UiaSessionsTest, SessionThatExpiresDuringTheCheckIsUnknown) {
   const json::object first = challenge(nullptr, kPasswordOnly, kDeleteDevice, password_checker());
   const json::object auth{
