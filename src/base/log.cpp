@@ -1,5 +1,6 @@
 #include "base/log.hpp"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -38,12 +39,22 @@ void set_level(Level level) {
 
 bool enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
 
+// Logs go to stderr: stdout carries the server's start-up lines, which tools wait for.
+spdlog::logger& stderr_logger() {
+  static std::shared_ptr<spdlog::logger> logger = [] {
+    auto made = spdlog::stderr_color_mt("myelin");
+    made->set_level(spdlog::level::trace);  // g_level filters first
+    return made;
+  }();
+  return *logger;
+}
+
 void write(Level level, std::string_view component, std::string_view message) {
   if (sink()) {
     sink()(level, component, message);
     return;
   }
-  spdlog::log(to_spdlog(level), "[{}] {}", component, message);
+  stderr_logger().log(to_spdlog(level), "[{}] {}", component, message);
 }
 
 void set_sink(Sink new_sink) { sink() = std::move(new_sink); }

@@ -145,13 +145,17 @@ asio::awaitable<SendResult> RoomService::send_locked(RoomStatePtr room, EventDra
     next->extremities[0].reference_hash =
         base64::encode(events::compute_reference_hash(pdu.json(), *room->version));
   }
-  if (push_actions_ && !pdu.is_state()) persisted->push_actions = push_actions_(*next, pdu);
 
   storage::Store& store = ctx_.store;
   const bool is_create = pdu.type() == "m.room.create";
   std::string creator = pdu.sender();
   std::string version_id(room->version->id);
-  auto write = [&store, persisted, is_create, creator, version_id, now] {
+  // Push rules are evaluated on the database thread: they may need to read a user's rules.
+  PushActionsFn push = pdu.is_state() ? PushActionsFn() : push_actions_;
+  RoomStatePtr after = next;
+  auto write = [&store, persisted, is_create, creator, version_id, now, push, after,
+                shared_pdu] {
+    if (push) persisted->push_actions = push(*after, *shared_pdu);
     if (is_create) {
       store.rooms.create_room({persisted->event.room_id, version_id, creator, false, now});
     }

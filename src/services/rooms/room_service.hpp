@@ -43,7 +43,8 @@ struct CreateRoomRequest {
   std::vector<EventDraft> initial_state;  // sender filled in by the service
 };
 
-// Who may be told about an event besides the room's joined local users (a membership target).
+// Which local users an event notifies (push rules). Called on a database thread before the
+// event is persisted, with the room's state after the event; may read the store.
 using PushActionsFn =
     std::function<std::vector<storage::PushAction>(const RoomState&, const events::Pdu&)>;
 
