@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang clang-format
   # libraries (Boost 1.81, not the 1.74 default: Asio coroutines, Beast, JSON, URL)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsodium-dev libsqlite3-dev libpq-dev libc-ares-dev
+  libssl-dev libsodium-dev libcrypt-dev libicu-dev libsqlite3-dev libpq-dev libc-ares-dev
   libyaml-cpp-dev libfmt-dev libspdlog-dev libcli11-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev

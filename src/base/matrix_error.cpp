@@ -2,6 +2,12 @@
 
 namespace myelin {
 
+MatrixError MatrixError::unknown_bad_request(std::string message) {
+  MatrixError error(ErrCode::kUnknown, std::move(message));
+  error.status_override_ = 400;
+  return error;
+}
+
 MatrixError MatrixError::unrecognized(Unrecognized why, std::string message) {
   MatrixError error(ErrCode::kUnrecognized, std::move(message));
   switch (why) {

@@ -21,6 +21,9 @@ class MatrixError : public std::runtime_error {
   // Only the HTTP layer constructs these; everything else derives the status from the code.
   enum class Unrecognized { kEndpoint, kMethod, kBadRequest };
   static MatrixError unrecognized(Unrecognized why, std::string message);
+  // M_UNKNOWN is a server error (500) unless the spec names it for a client mistake, as for an
+  // unknown login type or forgetting a room one is still in (400, as Synapse answers).
+  static MatrixError unknown_bad_request(std::string message);
 
   ErrCode code() const { return code_; }
   const boost::json::object& extra() const { return extra_; }

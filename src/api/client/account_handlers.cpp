@@ -27,7 +27,7 @@ std::string identifier_user(const bj::object& body) {
   if (auto identifier = optional_object(body, "identifier")) {
     const std::string type = required_string(*identifier, "type");
     if (type != "m.id.user") {
-      throw MatrixError(ErrCode::kUnknown, "Unsupported identifier type: " + type);
+      throw MatrixError::unknown_bad_request("Unsupported identifier type: " + type);
     }
     return required_string(*identifier, "user");
   }
@@ -48,7 +48,7 @@ Reply post_login(RequestContext& ctx) {
   const bj::object body = body_object(ctx.request);
   const std::string type = required_string(body, "type");
   if (type != "m.login.password") {
-    throw MatrixError(ErrCode::kUnknown, "Unknown login type " + type);
+    throw MatrixError::unknown_bad_request("Unknown login type " + type);
   }
   Services& services = *ctx.services;
   std::string user_id = login_user_id(services, identifier_user(body));

@@ -150,7 +150,7 @@ Reply post_forget(RequestContext& ctx) {
   std::string refused = co_await ctx.services->ctx.db(std::move(forget));
   if (refused == "none") throw MatrixError(ErrCode::kNotFound, "Not a member of " + room_id);
   if (!refused.empty()) {
-    throw MatrixError(ErrCode::kUnknown, "User " + user_id + " is in room " + room_id);
+    throw MatrixError::unknown_bad_request("User " + user_id + " is in room " + room_id);
   }
   co_return ok();
 }
