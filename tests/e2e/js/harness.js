@@ -1,0 +1,247 @@
+// Runs the real `myelin` binary on loopback and connects matrix-js-sdk clients to it.
+//
+// The server is started exactly as an operator starts it (/work/notes/server-contract.md):
+// `myelin generate-config --listen 127.0.0.1:0`, open registration switched on with Synapse's
+// key names, `myelin serve --config` until its "myelin: serving ... on http://HOST:PORT" stdout
+// line (never a sleep), and SIGTERM, after which the process must exit with status 0. Only the
+// PID started here is ever signalled.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+
+import * as sdk from "matrix-js-sdk";
+import { logger } from "matrix-js-sdk/lib/logger.js";
+
+// The SDK logs every sync at info level; keep its warnings (they explain failures) only.
+logger.setLevel(process.env.MYELIN_E2E_SDK_LOG ?? "warn");
+
+const kServingLine = /^myelin: serving (\S+) on (http:\/\/[^\s:]+:(\d+))\s*$/;
+const kStartTimeoutMs = 20_000;
+const kStopTimeoutMs = 15_000;
+export const kEventTimeoutMs = 10_000;
+
+/** The binary under test: argv[2] (as CTest passes it), else $MYELIN, else build/myelin. */
+export function myelinPath() {
+  const arg = process.argv[2];
+  if (arg && !arg.startsWith("-")) return path.resolve(arg);
+  return path.resolve(process.env.MYELIN ?? "build/myelin");
+}
+
+/** One `myelin serve` process over a temporary data directory that survives restarts. */
+export class Homeserver {
+  constructor(binary = myelinPath(), serverName = "localhost") {
+    this.binary = binary;
+    this.serverName = serverName;
+    this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "myelin-e2e-js-"));
+    this.configPath = path.join(this.dataDir, "homeserver.yaml");
+    this.stderrPath = path.join(this.dataDir, "stderr.log");
+    this.process = null;
+    this.baseUrl = null;
+    this.listeners = {};
+    this.#generateConfig();
+  }
+
+  #generateConfig() {
+    const result = spawnSync(this.binary, [
+      "generate-config", "--server-name", this.serverName, "--listen", "127.0.0.1:0",
+      "--data-dir", this.dataDir, "-o", this.configPath,
+    ], { encoding: "utf8", timeout: 30_000 });
+    if (result.status !== 0) {
+      throw new Error(`generate-config failed (${result.status ?? result.signal}): ` +
+                      `${result.stderr ?? result.error}`);
+    }
+    // Synapse's key names, as the contract says; generate-config never writes them.
+    fs.appendFileSync(this.configPath, "\nenable_registration: true\n" +
+                      "enable_registration_without_verification: true\n");
+  }
+
+  /** Starts `myelin serve` and resolves once every listener's serving line has appeared. */
+  async start() {
+    if (this.process) throw new Error("already running");
+    const stderr = fs.openSync(this.stderrPath, "a");
+    fs.writeSync(stderr, `---- start ${new Date().toISOString()} ----\n`);
+    const child = spawn(this.binary, ["serve", "--config", this.configPath],
+                        { stdio: ["ignore", "pipe", stderr] });
+    fs.closeSync(stderr);
+    this.process = child;
+    this.exited = new Promise((resolve) => child.on("exit", (code, signal) =>
+      resolve({ code, signal })));
+    this.listeners = {};
+
+    // The stream is read for the whole run so the pipe never fills and blocks the server.
+    const lines = readline.createInterface({ input: child.stdout });
+    const serving = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(
+        `no 'myelin: serving' line within ${kStartTimeoutMs} ms\n${this.stderrTail()}`)),
+        kStartTimeoutMs);
+      lines.on("line", (line) => {
+        const match = kServingLine.exec(line);
+        if (!match) return;
+        this.listeners[match[1]] = match[2];
+        // One line per listener; the client listener is the one the tests need.
+        if (match[1].split("+").includes("client")) {
+          clearTimeout(timer);
+          resolve(match[2]);
+        }
+      });
+      this.exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(new Error(`myelin serve exited before serving (${code ?? signal})\n` +
+                         this.stderrTail()));
+      });
+    });
+    try {
+      this.baseUrl = await serving;
+    } catch (error) {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      this.process = null;
+      throw error;
+    }
+    return this;
+  }
+
+  /** SIGTERM; the contract says the process exits with status 0 within a few seconds. */
+  async stop() {
+    const child = this.process;
+    if (!child) return;
+    this.process = null;
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    let timer;
+    const timeout = new Promise((resolve) => {
+      timer = setTimeout(() => resolve(null), kStopTimeoutMs);
+    });
+    const result = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
+    if (result === null) {
+      child.kill("SIGKILL");
+      throw new Error(`myelin serve did not exit within ${kStopTimeoutMs} ms of SIGTERM\n` +
+                      this.stderrTail());
+    }
+    if (result.code !== 0) {
+      throw new Error(`myelin serve exited with ${result.code ?? result.signal} after SIGTERM\n` +
+                      this.stderrTail());
+    }
+  }
+
+  /** Removes the data directory unless MYELIN_E2E_KEEP=1 (then its path is printed). */
+  cleanup() {
+    if (process.env.MYELIN_E2E_KEEP === "1") {
+      console.error(`myelin data dir kept: ${this.dataDir}`);
+      return;
+    }
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  stderrTail(lines = 40) {
+    try {
+      const text = fs.readFileSync(this.stderrPath, "utf8").trimEnd().split("\n");
+      return "---- myelin stderr (tail) ----\n" + text.slice(-lines).join("\n");
+    } catch {
+      return "(no stderr)";
+    }
+  }
+}
+
+/** Registers `username` through the spec's user-interactive auth with m.login.dummy. */
+export async function register(baseUrl, username, password = "correct horse battery staple") {
+  const client = sdk.createClient({ baseUrl });
+  let session;
+  try {
+    await client.registerRequest({ username, password });
+    throw new Error("register without auth succeeded; the spec demands a 401 UIA challenge");
+  } catch (error) {
+    if (error.httpStatus !== 401 || !error.data?.session) throw error;
+    // The challenge must offer a flow made of the dummy stage alone (open registration).
+    const flows = error.data.flows ?? [];
+    if (!flows.some((flow) => flow.stages?.length === 1 && flow.stages[0] === "m.login.dummy")) {
+      throw new Error(`no m.login.dummy flow in ${JSON.stringify(error.data)}`);
+    }
+    session = error.data.session;
+  }
+  const response = await client.registerRequest({
+    username, password, initial_device_display_name: `${username} (matrix-js-sdk e2e)`,
+    auth: { type: "m.login.dummy", session },
+  });
+  return {
+    userId: response.user_id, accessToken: response.access_token, deviceId: response.device_id,
+  };
+}
+
+/** A MatrixClient for `credentials` that has reached the PREPARED sync state. */
+export async function startSyncedClient(baseUrl, credentials, initialSyncLimit = 20) {
+  const client = sdk.createClient({
+    baseUrl, userId: credentials.userId, accessToken: credentials.accessToken,
+    deviceId: credentials.deviceId,
+  });
+  const prepared = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(
+      `${credentials.userId}: no PREPARED sync state within ${kEventTimeoutMs} ms`)),
+      kEventTimeoutMs);
+    const onSync = (state, _previous, data) => {
+      if (state === sdk.SyncState.Prepared) {
+        clearTimeout(timer);
+        client.off(sdk.ClientEvent.Sync, onSync);
+        resolve();
+      } else if (state === sdk.SyncState.Error) {
+        clearTimeout(timer);
+        client.off(sdk.ClientEvent.Sync, onSync);
+        reject(new Error(`${credentials.userId}: sync ERROR: ${data?.error ?? "unknown"}`));
+      }
+    };
+    client.on(sdk.ClientEvent.Sync, onSync);
+  });
+  await client.startClient({ initialSyncLimit });
+  try {
+    await prepared;
+  } catch (error) {
+    client.stopClient();
+    throw error;
+  }
+  return client;
+}
+
+/**
+ * Resolves with the arguments of the first `eventName` emission from `emitter` for which
+ * `predicate(...args)` is true; rejects after `timeoutMs` with `what` in the message.
+ * Start waiting BEFORE doing what triggers the emission.
+ */
+export function waitFor(emitter, eventName, predicate, what, timeoutMs = kEventTimeoutMs) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(eventName, listener);
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    function listener(...args) {
+      let matched;
+      try {
+        matched = predicate(...args);
+      } catch (error) {
+        clearTimeout(timer);
+        emitter.off(eventName, listener);
+        reject(error);
+        return;
+      }
+      if (!matched) return;
+      clearTimeout(timer);
+      emitter.off(eventName, listener);
+      resolve(args);
+    }
+    emitter.on(eventName, listener);
+  });
+}
+
+/** Collects live m.room.message timeline events arriving at `client` for `roomId`, in order. */
+export function collectMessages(client, roomId) {
+  const received = [];
+  const listener = (event, room, toStartOfTimeline, _removed, data) => {
+    if (toStartOfTimeline || !data?.liveEvent) return;
+    if (room?.roomId !== roomId || event.getType() !== "m.room.message") return;
+    received.push(event);
+  };
+  client.on(sdk.RoomEvent.Timeline, listener);
+  return { received, stop: () => client.off(sdk.RoomEvent.Timeline, listener) };
+}
+
+export { sdk };
