@@ -57,7 +57,7 @@ class ErrorAssertions(unittest.TestCase):
             self.assertIsInstance(body["error"], str)
 
     def tearDown(self):
-        self.assertTrue(server.alive(), "myelin exited\n" + server.stderr_tail())
+        self.assertTrue(server.alive(), server.death_report())
 
 
 class NotJsonTest(ErrorAssertions):

@@ -14,6 +14,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -45,9 +46,9 @@ class Homeserver:
     def __init__(self, binary, server_name="localhost", keep_dir=False):
         self.binary = binary
         self.server_name = server_name
-        self._tmp = tempfile.TemporaryDirectory(prefix="myelin-e2e-")
+        # MYELIN_E2E_KEEP=1 keeps the data directory (config, database, stderr.log) to inspect.
         self.keep_dir = keep_dir or os.environ.get("MYELIN_E2E_KEEP") == "1"
-        self.data_dir = self._tmp.name
+        self.data_dir = tempfile.mkdtemp(prefix="myelin-e2e-")
         self.config_path = os.path.join(self.data_dir, "homeserver.yaml")
         self.stderr_path = os.path.join(self.data_dir, "stderr.log")
         self.process = None
@@ -153,6 +154,16 @@ class Homeserver:
     def alive(self):
         return self.process is not None and self.process.poll() is None
 
+    def death_report(self):
+        """Why the server is not running: the stderr tail the first time, then one line."""
+        if self.process is None:
+            return "myelin is not running"
+        code = self.process.poll()
+        if getattr(self, "_reported", False):
+            return "myelin exited earlier (status %s)" % code
+        self._reported = True
+        return "myelin exited (status %s)\n%s" % (code, self.stderr_tail())
+
     def _kill(self):
         if self.process is not None:
             self.process.kill()
@@ -164,8 +175,10 @@ class Homeserver:
             self.stop()
         finally:
             self._kill()
-            if not self.keep_dir:
-                self._tmp.cleanup()
+            if self.keep_dir:
+                print("myelin e2e: kept %s" % self.data_dir, file=sys.stderr)
+            else:
+                shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def __enter__(self):
         try:

@@ -62,7 +62,7 @@ class NioTestCase(unittest.IsolatedAsyncioTestCase):
     async def asyncTearDown(self):
         for client in self.clients:
             await client.close()
-        self.assertTrue(self.server().alive(), "myelin exited\n" + self.server().stderr_tail())
+        self.assertTrue(self.server().alive(), self.server().death_report())
 
     def client(self, user=""):
         config = nio.AsyncClientConfig(encryption_enabled=False, store_sync_tokens=False,

@@ -187,7 +187,7 @@ export async function startSyncedClient(baseUrl, credentials, initialSyncLimit =
       } else if (state === sdk.SyncState.Error) {
         clearTimeout(timer);
         client.off(sdk.ClientEvent.Sync, onSync);
-        reject(new Error(`${credentials.userId}: sync ERROR: ${data?.error ?? "unknown"}`));
+        reject(new Error(`${credentials.userId}: sync ERROR: ${describeError(data?.error)}`));
       }
     };
     client.on(sdk.ClientEvent.Sync, onSync);
@@ -200,6 +200,16 @@ export async function startSyncedClient(baseUrl, credentials, initialSyncLimit =
     throw error;
   }
   return client;
+}
+
+/** A MatrixError with the request it answered: method-less URL, HTTP status, errcode, body. */
+export function describeError(error) {
+  if (!error) return "unknown error";
+  const parts = [String(error.message ?? error)];
+  if (error.url) parts.push(`url=${error.url}`);
+  if (error.httpStatus) parts.push(`status=${error.httpStatus}`);
+  if (error.data) parts.push(`body=${JSON.stringify(error.data)}`);
+  return parts.join(" ");
 }
 
 /**
