@@ -19,7 +19,8 @@ namespace {
 
 asio::awaitable<void> build_room(ServerAddress server, Account account, std::size_t index,
                                  std::size_t messages) {
-  MatrixUser user(co_await asio::this_coro::executor, std::move(server), std::move(account));
+  auto executor = co_await asio::this_coro::executor;
+  MatrixUser user(executor, std::move(server), std::move(account));
   json::object request{{"preset", "public_chat"},
                        {"name", "initial sync room " + std::to_string(index)}};
   const std::string room_id = co_await user.create_room(std::move(request));
@@ -46,7 +47,7 @@ asio::awaitable<InitialSyncResult> run_initial_sync(ServerAddress server,
   auto executor = co_await asio::this_coro::executor;
   InitialSyncResult result;
   const Clock::time_point setup_start = Clock::now();
-  MatrixUser user(executor, server);
+  MatrixUser user(executor, server, Account{});
   co_await user.register_account("lg" + options.run_tag + "_initial_sync",
                                  "myelin-loadgen-password");
   const Account account = user.account();

@@ -23,7 +23,9 @@ struct Account {
 // answer and boost::system::system_error for network failures.
 class MatrixUser {
  public:
-  MatrixUser(boost::asio::any_io_executor executor, ServerAddress server, Account account = {});
+  // (No default for `account`: an aggregate temporary in an expression holding a co_await is
+  // what g++ 12 miscompiles; see src/async/worker_pool.hpp.)
+  MatrixUser(boost::asio::any_io_executor executor, ServerAddress server, Account account);
 
   const Account& account() const { return account_; }
   HttpConnection& connection() { return connection_; }

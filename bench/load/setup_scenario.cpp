@@ -17,20 +17,24 @@ namespace {
 constexpr std::string_view kPassword = "myelin-loadgen-password";
 
 asio::awaitable<void> register_into(ServerAddress server, std::string localpart, Account* account) {
-  MatrixUser user(co_await asio::this_coro::executor, std::move(server));
-  co_await user.register_account(std::move(localpart), std::string(kPassword));
+  auto executor = co_await asio::this_coro::executor;
+  MatrixUser user(executor, std::move(server), Account{});
+  std::string password(kPassword);
+  co_await user.register_account(std::move(localpart), std::move(password));
   *account = user.account();
 }
 
 asio::awaitable<void> create_into(ServerAddress server, Account creator, std::string name,
                                   std::string* room_id) {
-  MatrixUser user(co_await asio::this_coro::executor, std::move(server), std::move(creator));
+  auto executor = co_await asio::this_coro::executor;
+  MatrixUser user(executor, std::move(server), std::move(creator));
   boost::json::object request{{"preset", "public_chat"}, {"name", std::move(name)}};
   *room_id = co_await user.create_room(std::move(request));
 }
 
 asio::awaitable<void> join_room(ServerAddress server, Account account, std::string room_id) {
-  MatrixUser user(co_await asio::this_coro::executor, std::move(server), std::move(account));
+  auto executor = co_await asio::this_coro::executor;
+  MatrixUser user(executor, std::move(server), std::move(account));
   co_await user.join(std::move(room_id));
 }
 

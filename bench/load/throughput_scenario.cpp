@@ -19,7 +19,8 @@ constexpr std::size_t kMaxConsecutiveFailures = 50;
 
 asio::awaitable<void> send_loop(ServerAddress server, Account account, std::string room_id,
                                 LoadControl control, std::shared_ptr<ThroughputResult> result) {
-  MatrixUser user(co_await asio::this_coro::executor, std::move(server), std::move(account));
+  auto executor = co_await asio::this_coro::executor;
+  MatrixUser user(executor, std::move(server), std::move(account));
   std::size_t consecutive_failures = 0;
   for (std::size_t n = 0; !control.should_stop(); ++n) {
     const auto start = std::chrono::steady_clock::now();

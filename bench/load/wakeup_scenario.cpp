@@ -77,7 +77,8 @@ std::vector<std::size_t> probe_messages(const json::value& sync, const std::stri
 
 asio::awaitable<void> receive_loop(ServerAddress server, Account account, std::string room_id,
                                    std::shared_ptr<Probe> probe) {
-  MatrixUser user(co_await asio::this_coro::executor, std::move(server), std::move(account));
+  auto executor = co_await asio::this_coro::executor;
+  MatrixUser user(executor, std::move(server), std::move(account));
   HttpResponse initial = co_await user.sync("timeout=0");
   std::string since = next_batch_of(json::parse(initial.body));
   HttpConnection& connection = user.connection();
@@ -154,8 +155,11 @@ asio::awaitable<void> send_loop(ServerAddress server, Account account, std::stri
                                 std::shared_ptr<WakeupResult> result) {
   std::exception_ptr error;
   try {
-    co_await send_samples(std::move(server), std::move(account), std::move(room_id), options, probe,
-                          result);
+    // Built before the co_await: g++ 12 mishandles aggregate temporaries (ServerAddress, Account,
+    // WakeupOptions) inside a co_await expression.
+    asio::awaitable<void> samples = send_samples(std::move(server), std::move(account),
+                                                 std::move(room_id), options, probe, result);
+    co_await std::move(samples);
   } catch (...) {
     error = std::current_exception();
   }
