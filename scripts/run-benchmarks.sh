@@ -24,3 +24,4 @@ for bench in "$build"/bench/*_bench; do
 done
 echo "== python (Synapse's libraries) on the same documents"
 "$python" "$root/bench/python_compare.py" "$build/bench/myelin_bench_documents" "${results[@]}"
+"$root/scripts/run-load-bench.sh" "$build"  # issue 3: the homeserver under load (bench/load)
