@@ -47,6 +47,9 @@ def tearDownModule():
 
 
 class ErrorAssertions(unittest.TestCase):
+    def setUp(self):
+        server.revive()
+
     def assertError(self, response, status, errcode):
         got_status, body = response
         self.assertEqual(got_status, status, body)
@@ -272,6 +275,7 @@ class TooLargeTest(ErrorAssertions):
 
 class InvalidIdTest(ErrorAssertions):
     def setUp(self):
+        super().setUp()
         self.token = alice["access_token"]
 
     def test_invalid_room_id_in_path(self):
@@ -403,6 +407,9 @@ class GarbageTest(ErrorAssertions):
 
 
 class StillAliveTest(unittest.TestCase):
+    def setUp(self):
+        server.revive()
+
     def test_zz_versions_after_everything(self):
         # Named to sort last; tearDownModule checks again after every class has run.
         self.assertTrue(server.versions_ok(), server.stderr_tail())

@@ -117,8 +117,9 @@ class Homeserver:
 
     @staticmethod
     def _pump(stream, lines):
-        for raw in stream:
-            lines.put(raw.decode(errors="replace").rstrip("\n"))
+        with stream:
+            for raw in stream:
+                lines.put(raw.decode(errors="replace").rstrip("\n"))
         lines.put(None)
 
     def _exited(self, what):
@@ -153,6 +154,19 @@ class Homeserver:
 
     def alive(self):
         return self.process is not None and self.process.poll() is None
+
+    def revive(self):
+        """Starts the server again if it died, so one crash fails one test, not every later one.
+
+        The test that crashed it has already failed (tests check alive() when they end).
+        Returns whether a restart was needed.
+        """
+        if self.process is None or self.process.poll() is None:
+            return False
+        self.process = None
+        self._reported = False
+        self.start()
+        return True
 
     def death_report(self):
         """Why the server is not running: the stderr tail the first time, then one line."""
