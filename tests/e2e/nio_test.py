@@ -311,6 +311,43 @@ class ConversationTest(NioTestCase):
         self.assertIn(event_id, [e.event_id for e in timeline_of(response, room_id)])
 
 
+class MembershipTest(NioTestCase):
+    async def test_leave_forget_ban_unban(self):
+        alice, bob = await self.user("alice"), await self.user("bob")
+        room_id = await self.room(alice, [bob], visibility=nio.RoomVisibility.public,
+                                  preset=nio.RoomPreset.public_chat)
+        await self.sync_until(bob, lambda r: room_id in r.rooms.join)
+        self.ok(await bob.room_leave(room_id), nio.RoomLeaveResponse)
+        await self.sync_until(bob, lambda r: room_id in r.rooms.leave)
+        joined = self.ok(await bob.joined_rooms(), nio.JoinedRoomsResponse)
+        self.assertNotIn(room_id, joined.rooms)
+        self.ok(await bob.room_forget(room_id), nio.RoomForgetResponse)
+
+        # Banned: cannot rejoin a public room until unbanned.
+        self.ok(await alice.room_ban(room_id, bob.user_id, reason="spam"), nio.RoomBanResponse)
+        self.error(await bob.join(room_id), nio.JoinError, "M_FORBIDDEN")
+        self.ok(await alice.room_unban(room_id, bob.user_id), nio.RoomUnbanResponse)
+        self.ok(await bob.join(room_id), nio.JoinResponse)
+
+    async def test_context_around_event(self):
+        alice = await self.user("alice")
+        room_id = await self.room(alice)
+        ids = [await self.send_text(alice, room_id, "c%d" % i) for i in range(9)]
+        context = self.ok(await alice.room_context(room_id, ids[4], limit=4),
+                          nio.RoomContextResponse)
+        self.assertEqual(context.event.event_id, ids[4])
+        # The limit bounds before + after together; events_before is nearest (newest) first,
+        # events_after nearest (oldest) first (spec /context).
+        before = [e.event_id for e in context.events_before]
+        after = [e.event_id for e in context.events_after]
+        self.assertLessEqual(len(before) + len(after), 4)
+        self.assertTrue(before and after, "context on both sides of a mid-history event")
+        self.assertEqual(before, ids[:4][::-1][:len(before)])
+        self.assertEqual(after, ids[5:][:len(after)])
+        state_types = {e.source["type"] for e in context.state}
+        self.assertIn("m.room.create", state_types)
+
+
 class PaginationTest(NioTestCase):
     kCount = 500
 
