@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import {
-  Homeserver, collectMessages, kEventTimeoutMs, register, sdk, startSyncedClient, waitFor,
+  Homeserver, collectMessages, exitSoon, guarded, kEventTimeoutMs, register, sdk,
+  startSyncedClient, waitFor,
 } from "./harness.js";
 
 const { ClientEvent, Direction, EventType, RoomEvent, RoomMemberEvent, Preset } = sdk;
@@ -19,7 +20,7 @@ let alice;
 let bob;
 const clients = [];
 
-before(async () => {
+before(guarded(async () => {
   server = new Homeserver();
   await server.start();
   const aliceCredentials = await register(server.baseUrl, "alice");
@@ -31,16 +32,17 @@ before(async () => {
   clients.push(alice);
   bob = await startSyncedClient(server.baseUrl, bobCredentials);
   clients.push(bob);
-});
+}));
 
-after(async () => {
+after(guarded(async () => {
   for (const client of clients) client.stopClient();
   try {
     await server?.stop();
   } finally {
     server?.cleanup();
+    exitSoon();
   }
-});
+}));
 
 /** The room as `client` sees it once its sync delivered it. */
 async function roomOf(client, roomId, what) {
@@ -81,7 +83,7 @@ async function sharedRoom(name) {
 }
 
 describe("matrix-js-sdk against myelin", () => {
-  test("both clients reached PREPARED and know who they are", () => {
+  test("both clients reached PREPARED and know who they are", guarded(() => {
     // PREPARED is followed by SYNCING once the next (long-poll) /sync returns.
     for (const client of [alice, bob]) {
       assert.ok([sdk.SyncState.Prepared, sdk.SyncState.Syncing].includes(client.getSyncState()),
@@ -91,9 +93,9 @@ describe("matrix-js-sdk against myelin", () => {
     assert.ok(bob.isInitialSyncComplete());
     assert.equal(alice.getUserId(), "@alice:localhost");
     assert.equal(bob.getUserId(), "@bob:localhost");
-  });
+  }));
 
-  test("room name and members as the SDK sees them after invite and join", async () => {
+  test("room name and members as the SDK sees them after invite and join", guarded(async () => {
     const roomId = await sharedRoom("Tea room");
     for (const client of [alice, bob]) {
       const room = await roomOf(client, roomId, "names");
@@ -110,9 +112,9 @@ describe("matrix-js-sdk against myelin", () => {
     assert.ok(alice.getRooms().some((r) => r.roomId === roomId));
     const { joined_rooms: joinedRooms } = await bob.getJoinedRooms();
     assert.ok(joinedRooms.includes(roomId), `bob's /joined_rooms: ${joinedRooms}`);
-  });
+  }));
 
-  test("they converse: each message reaches the other client live, in order", async () => {
+  test("they converse: each message reaches the other client live, in order", guarded(async () => {
     const roomId = await sharedRoom("Conversation");
     // Ping-pong: every message must arrive at the other side before the answer is sent.
     for (let turn = 0; turn < 6; ++turn) {
@@ -156,9 +158,9 @@ describe("matrix-js-sdk against myelin", () => {
       .filter((e) => e.getType() === "m.room.message").map((e) => e.getContent().body);
     assert.deepEqual(tail(bob).slice(-16), tail(alice).slice(-16));
     assert.equal(tail(bob).length, 16);
-  });
+  }));
 
-  test("pagination over more than 100 messages: scrollback and /messages both ways", async () => {
+  test("pagination over 150 messages: scrollback and /messages both ways", guarded(async () => {
     const roomId = await sharedRoom("History");
     const kCount = 150;
     const bodies = [];
@@ -224,9 +226,9 @@ describe("matrix-js-sdk against myelin", () => {
       from = res.end;
     }
     assert.deepEqual(backward.map((e) => e.event_id), forward.map((e) => e.event_id).reverse());
-  });
+  }));
 
-  test("typing notifications reach the other client, on and off", async () => {
+  test("typing notifications reach the other client, on and off", guarded(async () => {
     const roomId = await sharedRoom("Typing");
     const typingOn = waitFor(bob, RoomMemberEvent.Typing,
                              (_event, member) => member.roomId === roomId &&
@@ -244,9 +246,9 @@ describe("matrix-js-sdk against myelin", () => {
                               "bob to see alice stop typing");
     await alice.sendTyping(roomId, false);
     await typingOff;
-  });
+  }));
 
-  test("a read receipt reaches the other client", async () => {
+  test("a read receipt reaches the other client", guarded(async () => {
     const roomId = await sharedRoom("Receipts");
     const arrived = waitFor(bob, RoomEvent.Timeline,
                             (event, room) => room?.roomId === roomId &&
@@ -267,9 +269,9 @@ describe("matrix-js-sdk against myelin", () => {
     const room = alice.getRoom(roomId);
     assert.equal(room.getEventReadUpTo("@bob:localhost"), eventId);
     assert.ok(room.getUsersReadUpTo(room.findEventById(eventId)).includes("@bob:localhost"));
-  });
+  }));
 
-  test("a redaction reaches the other client and strips the event", async () => {
+  test("a redaction reaches the other client and strips the event", guarded(async () => {
     const roomId = await sharedRoom("Redaction");
     const arrived = waitFor(bob, RoomEvent.Timeline,
                             (event, room) => room?.roomId === roomId &&
@@ -297,9 +299,9 @@ describe("matrix-js-sdk against myelin", () => {
     const fetched = await bob.fetchRoomEvent(roomId, eventId);
     assert.deepEqual(fetched.content, {});
     assert.equal(fetched.unsigned?.redacted_because?.event_id, redactionId);
-  });
+  }));
 
-  test("setDisplayName shows in the other user's view of the member event", async () => {
+  test("setDisplayName shows in the other user's view of the member event", guarded(async () => {
     const roomId = await sharedRoom("Names");
     const renamed = waitFor(alice, RoomMemberEvent.Name,
                             (_event, member) => member.roomId === roomId &&
@@ -319,5 +321,5 @@ describe("matrix-js-sdk against myelin", () => {
     assert.equal(memberEvent.getContent().membership, "join");
     const profile = await alice.getProfileInfo("@bob:localhost");
     assert.equal(profile.displayname, "Bobby Tables");
-  });
+  }));
 });

@@ -254,4 +254,26 @@ export function collectMessages(client, roomId) {
   return { received, stop: () => client.off(sdk.RoomEvent.Timeline, listener) };
 }
 
+// matrix-js-sdk can re-arm timers after stopClient() (a /capabilities poll still in flight sets
+// its retry or 6-hour refresh timer when it settles), which keeps Node's event loop alive for
+// ever after the tests. So every test body and hook goes through guarded(), which counts
+// failures, and the last `after` hook calls exitSoon() to end the process with the right status.
+let failures = 0;
+
+export function guarded(fn) {
+  return async (...args) => {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      ++failures;
+      throw error;
+    }
+  };
+}
+
+/** Exits in `graceMs` (reporters flush first) unless the event loop drains on its own. */
+export function exitSoon(graceMs = 2_000) {
+  setTimeout(() => process.exit(failures > 0 ? 1 : (process.exitCode ?? 0)), graceMs).unref();
+}
+
 export { sdk };

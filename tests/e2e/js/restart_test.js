@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 
-import { Homeserver, register, sdk, startSyncedClient, waitFor } from "./harness.js";
+import {
+  Homeserver, exitSoon, guarded, register, sdk, startSyncedClient, waitFor,
+} from "./harness.js";
 
 const { RoomEvent, Preset } = sdk;
 const kPassword = "swordfish and chips";
@@ -14,16 +16,17 @@ const kPassword = "swordfish and chips";
 let server;
 const clients = [];
 
-after(async () => {
+after(guarded(async () => {
   for (const client of clients) client.stopClient();
   try {
     await server?.stop();
   } finally {
     server?.cleanup();
+    exitSoon();
   }
-});
+}));
 
-test("password login, then a restart loses nothing", async () => {
+test("password login, then a restart loses nothing", guarded(async () => {
   server = new Homeserver();
   await server.start();
   await register(server.baseUrl, "carol", kPassword);
@@ -123,4 +126,4 @@ test("password login, then a restart loses nothing", async () => {
   });
   assert.equal(relogin.user_id, "@dave:localhost");
   assert.notEqual(relogin.device_id, daveLogin.device_id);
-});
+}));
