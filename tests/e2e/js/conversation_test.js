@@ -63,8 +63,11 @@ function membershipSeen(client, roomId, userId, membership) {
                  `${client.getUserId()} to see ${userId} ${membership} ${roomId}`);
 }
 
-/** Alice creates a named private room, invites bob and bob joins through his client. */
-async function sharedRoom(name) {
+/**
+ * Alice creates a named private room, invites bob and bob joins through his client.
+ * `checkInvite(room)` inspects bob's view of the room while he is only invited.
+ */
+async function sharedRoom(name, checkInvite = () => {}) {
   const { room_id: roomId } = await alice.createRoom({
     name, preset: Preset.PrivateChat, visibility: "private",
   });
@@ -74,7 +77,8 @@ async function sharedRoom(name) {
                                                    membership === "invite",
                              `bob's invite to ${roomId}`);
   await alice.invite(roomId, bob.getUserId());
-  await bobInvited;
+  const [invitedRoom] = await bobInvited;
+  checkInvite(invitedRoom);
   const aliceSeesJoin = membershipSeen(alice, roomId, bob.getUserId(), "join");
   await bob.joinRoom(roomId);
   await aliceSeesJoin;
@@ -96,7 +100,18 @@ describe("matrix-js-sdk against myelin", () => {
   }));
 
   test("room name and members as the SDK sees them after invite and join", guarded(async () => {
-    const roomId = await sharedRoom("Tea room");
+    const roomId = await sharedRoom("Tea room", (invited) => {
+      // Bob sees the invite through the sync's invite_state (stripped state): the inviter's
+      // m.room.member for him, the m.room.create event (required since spec v1.16) and the
+      // name (one of the events stripped state "should contain").
+      assert.equal(invited.getMyMembership(), "invite");
+      const invite = invited.currentState.getStateEvents(EventType.RoomMember, "@bob:localhost");
+      assert.equal(invite?.getSender(), "@alice:localhost");
+      assert.equal(invite?.getContent().membership, "invite");
+      assert.ok(invited.currentState.getStateEvents(EventType.RoomCreate, ""),
+                "m.room.create in invite_state");
+      assert.equal(invited.name, "Tea room", "room name from invite_state");
+    });
     for (const client of [alice, bob]) {
       const room = await roomOf(client, roomId, "names");
       assert.equal(room.name, "Tea room", `${client.getUserId()} room.name`);
@@ -116,7 +131,9 @@ describe("matrix-js-sdk against myelin", () => {
 
   test("they converse: each message reaches the other client live, in order", guarded(async () => {
     const roomId = await sharedRoom("Conversation");
-    // Ping-pong: every message must arrive at the other side before the answer is sent.
+    // Ping-pong: every message must arrive at the other side before the answer is sent. The
+    // SDK long-polls /sync with timeout=30000, so arriving within kEventTimeoutMs (10 s) means
+    // the send woke the other user's pending /sync.
     for (let turn = 0; turn < 6; ++turn) {
       const [sender, receiver] = turn % 2 === 0 ? [alice, bob] : [bob, alice];
       const body = `turn ${turn} from ${sender.getUserId()}`;
