@@ -13,7 +13,9 @@ import {
   startSyncedClient, waitFor,
 } from "./harness.js";
 
-const { ClientEvent, Direction, EventType, RoomEvent, RoomMemberEvent, Preset } = sdk;
+const {
+  ClientEvent, Direction, EventType, RoomEvent, RoomMemberEvent, RoomStateEvent, Preset,
+} = sdk;
 
 let server;
 let alice;
@@ -316,6 +318,61 @@ describe("matrix-js-sdk against myelin", () => {
     const fetched = await bob.fetchRoomEvent(roomId, eventId);
     assert.deepEqual(fetched.content, {});
     assert.equal(fetched.unsigned?.redacted_because?.event_id, redactionId);
+  }));
+
+  test("state changes, power levels and aliases through the SDK", guarded(async () => {
+    const roomId = await sharedRoom("Council");
+    const bobRoom = bob.getRoom(roomId);
+
+    // A topic set by alice arrives as state at bob.
+    const topicSeen = waitFor(bob, RoomStateEvent.Events,
+                              (event) => event.getRoomId() === roomId &&
+                                         event.getType() === EventType.RoomTopic,
+                              "bob to see the topic");
+    await alice.setRoomTopic(roomId, "Agenda: everything");
+    await topicSeen;
+    assert.equal(bobRoom.currentState.getStateEvents(EventType.RoomTopic, "").getContent().topic,
+                 "Agenda: everything");
+
+    // Bob (power level 0) may not rename the room: private_chat's state_default is 50.
+    await assert.rejects(bob.setRoomName(roomId, "Bob's room"),
+                         (error) => error.httpStatus === 403 && error.errcode === "M_FORBIDDEN");
+    assert.equal(bobRoom.name, "Council");
+
+    // Alice raises him to 50; his client sees its new level, and now the rename succeeds.
+    const promoted = waitFor(bob, RoomMemberEvent.PowerLevel,
+                             (_event, member) => member.roomId === roomId &&
+                                                 member.userId === "@bob:localhost" &&
+                                                 member.powerLevel === 50,
+                             "bob to see his power level 50");
+    await alice.setPowerLevel(roomId, "@bob:localhost", 50);
+    await promoted;
+    const renamed = [alice, bob].map((client) => waitFor(
+      client, RoomEvent.Name, (room) => room.roomId === roomId && room.name === "Bob's room",
+      `${client.getUserId()} to see the room renamed by bob`));
+    const { event_id: nameId } = await bob.setRoomName(roomId, "Bob's room");
+    await Promise.all(renamed);
+    const nameEvent = alice.getRoom(roomId).currentState.getStateEvents(EventType.RoomName, "");
+    assert.equal(nameEvent.getId(), nameId);
+    assert.equal(nameEvent.getSender(), "@bob:localhost");
+    // Still not enough to change power levels (private_chat requires 100 for those).
+    await assert.rejects(bob.setPowerLevel(roomId, "@bob:localhost", 100),
+                         (error) => error.httpStatus === 403 && error.errcode === "M_FORBIDDEN");
+
+    // An alias resolves to the room, and a public room joins by alias.
+    await alice.createAlias("#council:localhost", roomId);
+    const resolved = await bob.getRoomIdForAlias("#council:localhost");
+    assert.equal(resolved.room_id, roomId);
+    assert.ok(resolved.servers.includes("localhost"), `servers ${resolved.servers}`);
+    await assert.rejects(bob.getRoomIdForAlias("#nowhere:localhost"),
+                         (error) => error.httpStatus === 404 && error.errcode === "M_NOT_FOUND");
+
+    const { room_id: publicId } = await alice.createRoom({
+      name: "Town square", preset: Preset.PublicChat, room_alias_name: "square",
+    });
+    const joined = await bob.joinRoom("#square:localhost");
+    assert.equal(joined.roomId, publicId);
+    await membershipSeen(alice, publicId, "@bob:localhost", "join");
   }));
 
   test("setDisplayName shows in the other user's view of the member event", guarded(async () => {
