@@ -320,6 +320,22 @@ class ConversationTest(NioTestCase):
         self.assertIn(event_id, [e.event_id for e in timeline_of(response, room_id)])
 
 
+class IdleLongPollTest(NioTestCase):
+    async def test_timeout_is_honoured_when_nothing_happens(self):
+        alice = await self.user("alice")
+        await self.room(alice)
+        self.ok(await alice.sync(timeout=0), nio.SyncResponse)
+        started = time.monotonic()
+        response = self.ok(await alice.sync(timeout=1500), nio.SyncResponse)
+        elapsed = time.monotonic() - started
+        # The server holds the request about `timeout` ms, then answers with a usable token.
+        self.assertGreater(elapsed, 1.2, "sync returned early with nothing to say")
+        self.assertLess(elapsed, 5.0, "sync overstayed its timeout")
+        self.assertTrue(response.next_batch)
+        self.assertEqual([e for room in response.rooms.join.values()
+                          for e in room.timeline.events], [])
+
+
 class MembershipTest(NioTestCase):
     async def test_leave_forget_ban_unban(self):
         alice, bob = await self.user("alice"), await self.user("bob")
