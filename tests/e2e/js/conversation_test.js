@@ -375,6 +375,51 @@ describe("matrix-js-sdk against myelin", () => {
     await membershipSeen(alice, publicId, "@bob:localhost", "join");
   }));
 
+  test("lazy-loading members: summary counts, then the full list from /members", guarded(
+    async () => {
+      const roomId = await sharedRoom("Crowd");
+      const carolCredentials = await register(server.baseUrl, "carol");
+      const carol = await startSyncedClient(server.baseUrl, carolCredentials);
+      clients.push(carol);
+      const carolInvited = waitFor(carol, RoomEvent.MyMembership,
+                                   (room, membership) => room.roomId === roomId &&
+                                                         membership === "invite",
+                                   "carol's invite");
+      await alice.invite(roomId, "@carol:localhost");
+      await carolInvited;
+      await carol.joinRoom(roomId);
+      carol.stopClient();
+      await membershipSeen(alice, roomId, "@carol:localhost", "join");
+      // Recent history holds only alice's messages, so a lazy sync need not carry the
+      // members bob and carol.
+      for (let i = 0; i < 8; ++i) await alice.sendTextMessage(roomId, `lazy ${i}`);
+
+      const lazy = sdk.createClient({
+        baseUrl: server.baseUrl, userId: bob.getUserId(), accessToken: bob.getAccessToken(),
+        deviceId: bob.getDeviceId(),
+      });
+      clients.push(lazy);
+      const prepared = waitFor(lazy, ClientEvent.Sync,
+                               (state) => state === sdk.SyncState.Prepared,
+                               "the lazy-loading client to reach PREPARED");
+      await lazy.startClient({ initialSyncLimit: 5, lazyLoadMembers: true });
+      await prepared;
+      const room = lazy.getRoom(roomId);
+      assert.ok(room, "the lazy-loading client sees the room");
+      // The sync's room summary carries the counts (m.joined_member_count is required when it
+      // changed since the last sync, so always on an initial sync).
+      assert.equal(room.currentState.summaryJoinedMemberCount, 3, "m.joined_member_count");
+      assert.equal(room.getJoinedMemberCount(), 3);
+      // The timeline's sender is among the members the lazy sync must include.
+      assert.equal(room.getMember("@alice:localhost")?.membership, "join");
+      await room.loadMembersIfNeeded();
+      assert.ok(room.membersLoaded());
+      assert.deepEqual(room.getJoinedMembers().map((m) => m.userId).sort(),
+                       ["@alice:localhost", "@bob:localhost", "@carol:localhost"]);
+      assert.equal(room.name, "Crowd");
+      lazy.stopClient();
+    }));
+
   test("setDisplayName shows in the other user's view of the member event", guarded(async () => {
     const roomId = await sharedRoom("Names");
     const renamed = waitFor(alice, RoomMemberEvent.Name,
