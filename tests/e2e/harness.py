@@ -89,12 +89,12 @@ class Homeserver:
                          daemon=True).start()
         self.listeners = {}
         deadline = time.monotonic() + _START_TIMEOUT_S
-        while not self.listeners:
+        while not any("client" in names.split("+") for names in self.listeners):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self._kill()
-                raise ServerError("no 'myelin: serving' line within %ds\n%s" % (
-                    _START_TIMEOUT_S, self.stderr_tail()))
+                raise ServerError("no 'myelin: serving client' line within %ds (saw %r)\n%s"
+                                  % (_START_TIMEOUT_S, self.listeners, self.stderr_tail()))
             try:
                 line = self._lines.get(timeout=min(remaining, 0.5))
             except queue.Empty:
@@ -107,9 +107,8 @@ class Homeserver:
             match = _SERVING.match(line)
             if match:
                 self.listeners[match.group(1)] = match.group(2)
-        # The first listener's line comes first; the client listener is the one tests talk to.
-        url = next((u for names, u in self.listeners.items() if "client" in names.split("+")),
-                   next(iter(self.listeners.values())))
+        # The client listener is the one tests talk to.
+        url = next(u for names, u in self.listeners.items() if "client" in names.split("+"))
         self.base_url = url
         parsed = urllib.parse.urlsplit(url)
         self.host, self.port = parsed.hostname, parsed.port
