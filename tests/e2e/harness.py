@@ -1,6 +1,6 @@
 """Runs the real `myelin` binary on loopback for end-to-end tests.
 
-The server is started exactly as an operator starts it (docs: /work/notes/server-contract.md):
+The server is started exactly as an operator starts it:
 `myelin generate-config` writes the YAML, open registration is switched on with Synapse's key
 names, `myelin serve --config` runs until its "myelin: serving ... on http://HOST:PORT" line
 appears on stdout, and SIGTERM stops it with exit status 0. Only the PID started here is ever
