@@ -10,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
+import { fileURLToPath } from "node:url";
 
 import * as sdk from "matrix-js-sdk";
 import { logger } from "matrix-js-sdk/lib/logger.js";
@@ -22,11 +23,16 @@ const kStartTimeoutMs = 20_000;
 const kStopTimeoutMs = 15_000;
 export const kEventTimeoutMs = 10_000;
 
-/** The binary under test: argv[2] (as CTest passes it), else $MYELIN, else build/myelin. */
+const kRepoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/**
+ * The binary under test: argv[2] (as CTest passes it), else $MYELIN, else the repository's
+ * build/myelin (`npm test` in this folder runs every *_test.js without arguments).
+ */
 export function myelinPath() {
   const arg = process.argv[2];
   if (arg && !arg.startsWith("-")) return path.resolve(arg);
-  return path.resolve(process.env.MYELIN ?? "build/myelin");
+  return path.resolve(process.env.MYELIN ?? path.join(kRepoRoot, "build/myelin"));
 }
 
 /** One `myelin serve` process over a temporary data directory that survives restarts. */
