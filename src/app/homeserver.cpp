@@ -74,7 +74,8 @@ asio::awaitable<void> sweep_typing(Services& services, std::shared_ptr<std::atom
     co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     if (*stopping) break;
     for (const std::string& room_id : services.typing.expire(services.ctx.now_ms())) {
-      if (services::RoomStatePtr room = co_await services.rooms.room(room_id)) {
+      services::RoomStatePtr room = co_await services.rooms.room(room_id);
+      if (room) {
         services.ctx.notifier.notify(room->joined_local_users);
       }
     }

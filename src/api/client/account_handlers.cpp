@@ -53,9 +53,10 @@ Reply post_login(RequestContext& ctx) {
   Services& services = *ctx.services;
   std::string user_id = login_user_id(services, identifier_user(body));
   std::string password = required_string(body, "password");
+  std::optional<std::string> device_id = optional_string(body, "device_id");
+  std::optional<std::string> display_name = optional_string(body, "initial_device_display_name");
   services::LoginResult result = co_await services.accounts.login_with_password(
-      user_id, password, optional_string(body, "device_id"),
-      optional_string(body, "initial_device_display_name"));
+      std::move(user_id), std::move(password), std::move(device_id), std::move(display_name));
   co_return ok({{"user_id", result.user_id},
                 {"access_token", result.access_token},
                 {"device_id", result.device_id},

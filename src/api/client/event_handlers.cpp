@@ -64,8 +64,9 @@ Reply put_state(RequestContext& ctx) {
     co_return ok({{"event_id", current->event_id()}});
   }
   draft.content = std::move(content);
+  services::SendOptions no_transaction;
   services::SendResult sent =
-      co_await ctx.services->rooms.send_event(room_id, std::move(draft), {});
+      co_await ctx.services->rooms.send_event(room_id, std::move(draft), std::move(no_transaction));
   co_return ok({{"event_id", sent.event_id}});
 }
 

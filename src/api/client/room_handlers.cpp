@@ -100,17 +100,18 @@ Reply post_create_room(RequestContext& ctx) {
 Reply post_join_room_id(RequestContext& ctx) {
   const bj::object body = body_object_or_empty(ctx.request);
   std::string room_id = room_id_param(ctx.request);
-  co_await ctx.services->rooms.join(room_id, ctx.principal.user_id,
-                                    optional_string(body, "reason"));
+  std::optional<std::string> reason = optional_string(body, "reason");
+  co_await ctx.services->rooms.join(room_id, ctx.principal.user_id, std::move(reason));
   co_return ok({{"room_id", room_id}});
 }
 
 // POST /_matrix/client/v3/join/{roomIdOrAlias} — joins by room ID or local alias.
 Reply post_join(RequestContext& ctx) {
   const bj::object body = body_object_or_empty(ctx.request);
-  std::string room_id = co_await resolve_room(*ctx.services, ctx.request.param("roomIdOrAlias"));
-  co_await ctx.services->rooms.join(room_id, ctx.principal.user_id,
-                                    optional_string(body, "reason"));
+  std::string id_or_alias = ctx.request.param("roomIdOrAlias");
+  std::string room_id = co_await resolve_room(*ctx.services, std::move(id_or_alias));
+  std::optional<std::string> reason = optional_string(body, "reason");
+  co_await ctx.services->rooms.join(room_id, ctx.principal.user_id, std::move(reason));
   co_return ok({{"room_id", room_id}});
 }
 
@@ -119,16 +120,18 @@ Reply post_invite(RequestContext& ctx) {
   const bj::object body = body_object(ctx.request);
   std::string room_id = room_id_param(ctx.request);
   std::string target = checked_user_id(required_string(body, "user_id"));
-  co_await ctx.services->rooms.invite(room_id, ctx.principal.user_id, target,
-                                      optional_string(body, "reason"), false);
+  std::optional<std::string> reason = optional_string(body, "reason");
+  co_await ctx.services->rooms.invite(room_id, ctx.principal.user_id, target, std::move(reason),
+                                      false);
   co_return ok();
 }
 
 // POST /_matrix/client/v3/rooms/{roomId}/leave — leaves, or rejects an invite.
 Reply post_leave(RequestContext& ctx) {
   const bj::object body = body_object_or_empty(ctx.request);
-  co_await ctx.services->rooms.leave(room_id_param(ctx.request), ctx.principal.user_id,
-                                     optional_string(body, "reason"));
+  std::string room_id = room_id_param(ctx.request);
+  std::optional<std::string> reason = optional_string(body, "reason");
+  co_await ctx.services->rooms.leave(std::move(room_id), ctx.principal.user_id, std::move(reason));
   co_return ok();
 }
 
@@ -160,8 +163,11 @@ namespace {
 Reply change_membership(RequestContext& ctx, std::string membership) {
   const bj::object body = body_object(ctx.request);
   std::string target = checked_user_id(required_string(body, "user_id"));
-  co_await ctx.services->rooms.set_membership(room_id_param(ctx.request), ctx.principal.user_id,
-                                              target, membership, optional_string(body, "reason"));
+  std::string room_id = room_id_param(ctx.request);
+  std::optional<std::string> reason = optional_string(body, "reason");
+  co_await ctx.services->rooms.set_membership(std::move(room_id), ctx.principal.user_id,
+                                              std::move(target), std::move(membership),
+                                              std::move(reason));
   co_return ok();
 }
 

@@ -57,9 +57,10 @@ Reply get_sync(RequestContext& ctx) {
       presence && *presence != "online" && *presence != "offline" && *presence != "unavailable") {
     throw MatrixError(ErrCode::kInvalidParam, "Invalid 'set_presence'");
   }
-  request.filter =
-      co_await sync_filter(services, request.user_id, query_string(ctx.request, "filter"));
-  co_return ok(co_await services.sync.sync(std::move(request)));
+  std::optional<std::string> filter_param = query_string(ctx.request, "filter");
+  request.filter = co_await sync_filter(services, request.user_id, std::move(filter_param));
+  boost::json::object response = co_await services.sync.sync(std::move(request));
+  co_return ok(std::move(response));
 }
 
 }  // namespace myelin::api

@@ -238,7 +238,8 @@ Reply get_joined_members(RequestContext& ctx) {
   for (auto it = room->state->lower_bound(auth::StateKey("m.room.member", ""));
        it != room->state->end() && it->first.first == "m.room.member"; ++it) {
     if (it->second->membership() != "join") continue;
-    bj::object profile;
+    // Both keys, null when unset, as Synapse answers (nio's schema requires them).
+    bj::object profile{{"display_name", nullptr}, {"avatar_url", nullptr}};
     const bj::object& content = it->second->content();
     if (auto* name = content.if_contains("displayname"); name && name->is_string()) {
       profile["display_name"] = *name;

@@ -50,8 +50,8 @@ boost::asio::awaitable<UiaOutcome> user_interactive_auth(http::RequestContext& c
       const bj::value* password = auth->if_contains("password");
       bool valid = false;
       if (user && *user == password_user && password && password->is_string()) {
-        valid =
-            co_await services.accounts.check_password(*user, std::string(password->as_string()));
+        std::string given(password->as_string());
+        valid = co_await services.accounts.check_password(*user, std::move(given));
       }
       if (valid) {
         verdict.emplace(bj::value(*user));

@@ -26,7 +26,8 @@ asio::awaitable<SendResult> RoomService::send_membership(std::string room_id, st
   draft.type = "m.room.member";
   draft.state_key = std::move(target);
   draft.content = std::move(content);
-  co_return co_await send_locked(std::move(room), std::move(draft), {});
+  SendOptions no_transaction;
+  co_return co_await send_locked(std::move(room), std::move(draft), std::move(no_transaction));
 }
 
 asio::awaitable<SendResult> RoomService::join(std::string room_id, std::string user_id,

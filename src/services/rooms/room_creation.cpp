@@ -76,7 +76,8 @@ asio::awaitable<std::string> RoomService::create_room(CreateRoomRequest request)
     alias = "#" + *request.room_alias_name + ":" + ctx_.server_name();
     std::string wanted = *alias;
     auto exists = [&store, wanted] { return store.rooms.alias(wanted).has_value(); };
-    if (co_await ctx_.db(std::move(exists))) {
+    const bool taken = co_await ctx_.db(std::move(exists));
+    if (taken) {
       throw MatrixError(ErrCode::kRoomInUse, "Room alias already taken");
     }
   }
@@ -88,8 +89,9 @@ asio::awaitable<std::string> RoomService::create_room(CreateRoomRequest request)
   auto initial = std::make_shared<RoomState>();
   initial->version = version;
   if (!version->room_id_is_create_event_hash) initial->room_id = new_room_id();
-  SendResult created = co_await send_locked(
-      initial, state_draft(request.creator, "m.room.create", std::move(create_content)), {});
+  EventDraft create = state_draft(request.creator, "m.room.create", std::move(create_content));
+  SendOptions no_transaction;
+  SendResult created = co_await send_locked(initial, std::move(create), no_transaction);
   const std::string room_id =
       version->room_id_is_create_event_hash ? "!" + created.event_id.substr(1) : initial->room_id;
 
@@ -140,7 +142,7 @@ asio::awaitable<std::string> RoomService::create_room(CreateRoomRequest request)
     }
     for (EventDraft& draft : drafts) {
       RoomStatePtr current = co_await require_room(room_id);
-      co_await send_locked(std::move(current), std::move(draft), {});
+      co_await send_locked(std::move(current), std::move(draft), no_transaction);
     }
 
     const bool is_public = request.visibility == "public";
@@ -152,7 +154,8 @@ asio::awaitable<std::string> RoomService::create_room(CreateRoomRequest request)
   }
 
   for (const std::string& invitee : request.invite) {
-    co_await invite(room_id, request.creator, invitee, std::nullopt, request.is_direct);
+    std::optional<std::string> no_reason;
+    co_await invite(room_id, request.creator, invitee, no_reason, request.is_direct);
   }
   co_return room_id;
 }

@@ -5,7 +5,9 @@
 
 #include "base/base64.hpp"
 #include "base/matrix_error.hpp"
+#include "protocol/auth/power_levels.hpp"
 #include "protocol/events/event_id.hpp"
+#include "protocol/events/redaction.hpp"
 #include "protocol/json/canonical.hpp"
 #include "services/common/client_event.hpp"
 #include "services/common/random_token.hpp"
@@ -98,7 +100,14 @@ asio::awaitable<SendResult> RoomService::send_locked(RoomStatePtr room, EventDra
   record.pdu_json = std::move(built->canonical_json);
   record.device_id = options.device_id;
   record.txn_id = options.device_id ? options.txn_id : std::nullopt;
-  persisted->redacts = draft.redacts;
+  // A redaction is accepted into the room by the auth rules, but applied only when its sender
+  // may redact others' events or sent the original (spec rooms/v3+ "Redactions").
+  bool may_redact_any = false;
+  if (draft.redacts) {
+    auto levels = auth::PowerLevels(*room->version, room->find("m.room.create", ""),
+                                    room->find("m.room.power_levels", ""));
+    may_redact_any = levels.user_level(pdu.sender()) >= levels.redact_level();
+  }
   if (auto* url = pdu.content().if_contains("url")) persisted->contains_url = url->is_string();
 
   auto shared_pdu = std::make_shared<const events::Pdu>(pdu);
@@ -153,9 +162,17 @@ asio::awaitable<SendResult> RoomService::send_locked(RoomStatePtr room, EventDra
   // Push rules are evaluated on the database thread: they may need to read a user's rules.
   PushActionsFn push = pdu.is_state() ? PushActionsFn() : push_actions_;
   RoomStatePtr after = next;
-  auto write = [&store, persisted, is_create, creator, version_id, now, push, after,
-                shared_pdu] {
+  std::optional<std::string> redacts = draft.redacts;
+  auto write = [&store, persisted, is_create, creator, version_id, now, push, after, shared_pdu,
+                redacts, may_redact_any] {
     if (push) persisted->push_actions = push(*after, *shared_pdu);
+    if (redacts) {
+      auto original = store.events.event(*redacts);
+      if (original && original->room_id == persisted->event.room_id &&
+          (may_redact_any || original->sender == persisted->event.sender)) {
+        persisted->redacts = redacts;
+      }
+    }
     if (is_create) {
       store.rooms.create_room({persisted->event.room_id, version_id, creator, false, now});
     }
@@ -163,6 +180,7 @@ asio::awaitable<SendResult> RoomService::send_locked(RoomStatePtr room, EventDra
   };
   storage::EventStore::PersistOutcome outcome = co_await ctx_.db(std::move(write));
   if (outcome.existing_event_id) co_return SendResult{*outcome.existing_event_id, 0};
+  if (persisted->redacts) apply_redaction_to_state(*next, *persisted->redacts);
   cache_.put(next);
 
   std::vector<std::string> wake = next->joined_local_users;
@@ -171,6 +189,18 @@ asio::awaitable<SendResult> RoomService::send_locked(RoomStatePtr room, EventDra
   }
   ctx_.notifier.notify(wake);
   co_return SendResult{pdu.event_id(), outcome.position};
+}
+
+void RoomService::apply_redaction_to_state(RoomState& room, const std::string& redacted_id) {
+  for (const auto& [key, event] : *room.state) {
+    if (event->event_id() != redacted_id) continue;
+    // Current state holds the event as the auth rules must now see it: redacted.
+    auto state = std::make_shared<StateMap>(*room.state);
+    (*state)[key] = std::make_shared<const events::Pdu>(events::Pdu::from_trusted(
+        events::redact(event->json(), *room.version), *room.version, redacted_id));
+    room.state = std::move(state);
+    return;
+  }
 }
 
 std::string RoomService::new_room_id() const {

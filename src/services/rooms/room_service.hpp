@@ -83,6 +83,7 @@ class RoomService {
   asio::awaitable<SendResult> send_membership(std::string room_id, std::string sender,
                                               std::string target, boost::json::object content);
   std::string new_room_id() const;
+  static void apply_redaction_to_state(RoomState& room, const std::string& redacted_id);
 
   ServiceContext& ctx_;
   async::KeyedMutex locks_;

@@ -75,7 +75,8 @@ asio::awaitable<SyncService::Outcome> SyncService::compute(const SyncRequest& re
   snapshot->memberships = co_await ctx_.db(std::move(load_memberships));
   for (const storage::MembershipRecord& m : snapshot->memberships) {
     if (m.membership == "join" || m.membership == "leave" || m.membership == "ban") {
-      if (RoomStatePtr room = co_await rooms_.room(m.room_id)) snapshot->rooms[m.room_id] = room;
+      RoomStatePtr room = co_await rooms_.room(m.room_id);
+      if (room) snapshot->rooms[m.room_id] = room;
     }
   }
 

@@ -51,7 +51,7 @@ asio::awaitable<std::optional<Session>> AccountService::authenticate(std::string
 }
 
 asio::awaitable<void> AccountService::check_username_available(std::string localpart) {
-  if (auto valid = check_user_localpart(localpart); !valid) {
+  if (auto valid = ids::check_user_localpart(localpart); !valid) {
     throw MatrixError(ErrCode::kInvalidUsername, "Invalid username: " + valid.error());
   }
   if (!localpart.empty() && std::all_of(localpart.begin(), localpart.end(),
@@ -65,7 +65,8 @@ asio::awaitable<void> AccountService::check_username_available(std::string local
   }
   storage::Store& store = ctx_.store;
   auto exists = [&store, user_id] { return store.accounts.user_exists(user_id); };
-  if (co_await ctx_.db(std::move(exists))) {
+  const bool taken = co_await ctx_.db(std::move(exists));
+  if (taken) {
     throw MatrixError(ErrCode::kUserInUse, "User ID already taken.");
   }
 }
@@ -90,21 +91,23 @@ asio::awaitable<LoginResult> AccountService::register_account(NewAccount account
   }
   storage::Store& store = ctx_.store;
   auto create = [&store, user] { return store.accounts.create_user(user); };
-  if (!co_await ctx_.db(std::move(create))) {
+  const bool created = co_await ctx_.db(std::move(create));
+  if (!created) {
     throw MatrixError(ErrCode::kUserInUse, "User ID already taken.");
   }
   if (account.inhibit_login) co_return LoginResult{user.user_id, "", ""};
-  co_return co_await create_session(user.user_id, account.device_id,
-                                    account.initial_device_display_name);
+  LoginResult result =
+      co_await create_session(user.user_id, account.device_id, account.initial_device_display_name);
+  co_return result;
 }
 
 asio::awaitable<LoginResult> AccountService::login_with_password(
     std::string user_id, std::string password, std::optional<std::string> device_id,
     std::optional<std::string> display_name) {
-  if (!co_await check_password(user_id, password)) {
-    throw MatrixError(ErrCode::kForbidden, "Invalid username or password");
-  }
-  co_return co_await create_session(user_id, device_id, display_name);
+  const bool valid = co_await check_password(user_id, password);
+  if (!valid) throw MatrixError(ErrCode::kForbidden, "Invalid username or password");
+  LoginResult result = co_await create_session(user_id, device_id, display_name);
+  co_return result;
 }
 
 asio::awaitable<bool> AccountService::check_password(std::string user_id, std::string password) {
