@@ -6,7 +6,8 @@
 #
 # Usage: scripts/run-load-bench.sh [BUILD_DIR] [-- LOADGEN_ARGS...]
 #   e.g. scripts/run-load-bench.sh build -- --duration 5 --wakeup-samples 200
-#   env LOAD_BENCH_KEEP=1 keeps the temporary directory (config, data, server log).
+#   env LOAD_BENCH_KEEP=1 keeps the temporary directory (config, data, server log);
+#       LOAD_BENCH_BUILD=0 uses the binaries already in BUILD_DIR instead of building them.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,7 +16,9 @@ if [ $# -gt 0 ] && [ "$1" != "--" ]; then build="$1"; shift; fi
 if [ $# -gt 0 ] && [ "$1" = "--" ]; then shift; fi
 loadgen_args=("$@")
 
-cmake --build "$build" --target myelin myelin_loadgen
+if [ "${LOAD_BENCH_BUILD:-1}" != 0 ]; then
+  cmake --build "$build" --target myelin myelin_loadgen
+fi
 myelin="$build/myelin"
 loadgen="$build/bench/myelin_loadgen"
 
