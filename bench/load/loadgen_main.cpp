@@ -6,6 +6,8 @@
 // Every simulated user holds its own HTTP/1.1 keep-alive connection. The throughput load runs on
 // one thread; the wake-up probe on another, so that the probe's timestamps do not wait behind
 // a hundred senders' responses.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
@@ -96,6 +98,40 @@ void print_wakeup(std::string_view prefix, const WakeupResult& result) {
   print_figure(p + "other wake-ups", static_cast<double>(result.other_wakeups), 0);
 }
 
+// CPU used by the server and by this load generator between construction and print(), as a
+// share of one core: on a 2-core machine, the two together can reach 200%.
+class CpuMeter {
+ public:
+  explicit CpuMeter(int server_pid)
+      : server_pid_(server_pid),
+        start_(std::chrono::steady_clock::now()),
+        server_start_(server_pid > 0 ? process_cpu_seconds(server_pid) : std::nullopt),
+        self_start_(process_cpu_seconds(getpid())) {}
+
+  void print(std::string_view prefix) const {
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (wall <= 0) return;
+    const std::string p(prefix);
+    if (server_start_) {
+      if (const auto now = process_cpu_seconds(server_pid_)) {
+        print_figure(p + "server CPU %", 100 * (*now - *server_start_) / wall, 0);
+      }
+    }
+    if (self_start_) {
+      if (const auto now = process_cpu_seconds(getpid())) {
+        print_figure(p + "load generator CPU %", 100 * (*now - *self_start_) / wall, 0);
+      }
+    }
+  }
+
+ private:
+  int server_pid_;
+  std::chrono::steady_clock::time_point start_;
+  std::optional<double> server_start_;
+  std::optional<double> self_start_;
+};
+
 WakeupOptions wakeup_options(const Options& options) {
   return WakeupOptions{.samples = options.wakeup_samples,
                        .settle = std::chrono::milliseconds(options.settle_ms)};
@@ -110,6 +146,7 @@ void run_loaded_wakeup(const Options& options, const ServerAddress& server, cons
   std::future<ThroughputResult> load = asio::co_spawn(
       load_io, run_throughput(server, world, options.senders, LoadControl{.stop = &stop}),
       asio::use_future);
+  const CpuMeter cpu(options.server_pid);
   std::thread load_thread([&load_io] { load_io.run(); });
   // Let the senders connect and reach a steady rate before the first sample.
   std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -124,6 +161,7 @@ void run_loaded_wakeup(const Options& options, const ServerAddress& server, cons
   stop = true;
   load_thread.join();
   print_throughput("wakeup under load: ", load.get(), false);
+  cpu.print("wakeup under load: ");
   if (probe_error) std::rethrow_exception(probe_error);
   print_wakeup("wakeup under load ", *probe);
 }
@@ -194,9 +232,11 @@ int main(int argc, char** argv) {
       const auto duration = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::duration<double>(options.duration_seconds));
       const LoadControl control{.deadline = std::chrono::steady_clock::now() + duration};
+      const CpuMeter cpu(options.server_pid);
       print_throughput(
           "", run_to_completion(io, run_throughput(server, *world, options.senders, control)),
           true);
+      cpu.print("");
       print_rss(options.server_pid, "after throughput");
     });
   }

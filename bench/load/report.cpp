@@ -1,5 +1,7 @@
 #include "bench/load/report.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -32,6 +34,28 @@ std::optional<long> read_proc_status_kb(int pid, std::string_view field) {
     }
   }
   return std::nullopt;
+}
+
+std::optional<double> process_cpu_seconds(int pid) {
+  std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(stat_file, stat)) return std::nullopt;
+  // proc(5): "pid (comm) state ..." — comm may hold spaces, so count fields after the last ')'.
+  const std::size_t close = stat.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat.substr(close + 1));
+  std::string field;
+  long utime = 0;
+  long stime = 0;
+  // After ')': state(3) ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt
+  // utime(14) stime(15).
+  for (int index = 3; index <= 15 && fields >> field; ++index) {
+    if (index == 14) utime = std::stol(field);
+    if (index == 15) stime = std::stol(field);
+  }
+  const long ticks = sysconf(_SC_CLK_TCK);
+  if (ticks <= 0) return std::nullopt;
+  return static_cast<double>(utime + stime) / static_cast<double>(ticks);
 }
 
 }  // namespace myelin::loadgen

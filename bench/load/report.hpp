@@ -15,4 +15,8 @@ void print_note(std::string_view label, std::string_view text);
 // A field of /proc/PID/status in kB (e.g. "VmRSS", "VmHWM"); nullopt when unreadable.
 std::optional<long> read_proc_status_kb(int pid, std::string_view field);
 
+// CPU time (user + system) a process has used so far, in seconds, from /proc/PID/stat;
+// nullopt when unreadable. For this process, pass getpid().
+std::optional<double> process_cpu_seconds(int pid);
+
 }  // namespace myelin::loadgen
