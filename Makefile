@@ -8,8 +8,9 @@ export CCACHE_NOHASHDIR := true
 
 .PHONY: run test test-sanitize build deps configure bench fuzz format clean
 
+# Serves `localhost` on http://127.0.0.1:8008 (config and database in ./var, made on first use).
 run: build
-	./$(BUILD_DIR)/myelin --version
+	scripts/run-server.sh $(BUILD_DIR)
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $$(nproc)
