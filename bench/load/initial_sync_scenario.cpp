@@ -25,8 +25,8 @@ asio::awaitable<void> build_room(ServerAddress server, Account account, std::siz
                        {"name", "initial sync room " + std::to_string(index)}};
   const std::string room_id = co_await user.create_room(std::move(request));
   for (std::size_t m = 0; m < messages; ++m) {
-    co_await user.send_text(room_id,
-                            "message " + std::to_string(m) + " in room " + std::to_string(index));
+    std::string text = "message " + std::to_string(m) + " in room " + std::to_string(index);
+    co_await user.send_text(room_id, std::move(text));
   }
 }
 
@@ -48,8 +48,9 @@ asio::awaitable<InitialSyncResult> run_initial_sync(ServerAddress server,
   InitialSyncResult result;
   const Clock::time_point setup_start = Clock::now();
   MatrixUser user(executor, server, Account{});
-  co_await user.register_account("lg" + options.run_tag + "_initial_sync",
-                                 "myelin-loadgen-password");
+  std::string localpart = "lg" + options.run_tag + "_initial_sync";
+  std::string password = "myelin-loadgen-password";
+  co_await user.register_account(std::move(localpart), std::move(password));
   const Account account = user.account();
   IndexTask build_task = [server, account, messages = options.messages_per_room](std::size_t i) {
     return build_room(server, account, i, messages);
@@ -60,7 +61,8 @@ asio::awaitable<InitialSyncResult> run_initial_sync(ServerAddress server,
   std::vector<double> runs_ms;
   for (std::size_t run = 0; run < std::max<std::size_t>(options.runs, 1); ++run) {
     const Clock::time_point start = Clock::now();
-    HttpResponse response = co_await user.sync("timeout=0");
+    std::string query = "timeout=0";
+    HttpResponse response = co_await user.sync(std::move(query));
     runs_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     result.response_bytes = response.body.size();
     result.rooms_in_response = joined_rooms(response.body);

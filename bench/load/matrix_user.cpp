@@ -77,14 +77,21 @@ asio::awaitable<void> MatrixUser::register_account(std::string localpart, std::s
   json::object body{{"username", localpart},
                     {"password", password},
                     {"initial_device_display_name", "myelin_loadgen"}};
-  HttpResponse first = co_await connection_.request(http::verb::post, "/_matrix/client/v3/register",
-                                                    json::serialize(body), "");
+  std::string target = std::string(kClientPrefix) + "/register";
+  std::string first_body = json::serialize(body);
+  std::string no_token;
+  HttpResponse first = co_await connection_.request(http::verb::post, std::move(target),
+                                                    std::move(first_body), std::move(no_token));
   json::value answer;
   if (first.status == 401) {
     // Spec, user-interactive authentication: the 401 carries the session to complete.
     const std::string session = string_field(json::parse(first.body), "session");
     body["auth"] = json::object{{"type", "m.login.dummy"}, {"session", session}};
-    answer = co_await call(http::verb::post, "/register", json::serialize(body));
+    std::string path = "/register";
+    std::string second_body = json::serialize(body);
+    json::value completed =
+        co_await call(http::verb::post, std::move(path), std::move(second_body));
+    answer = std::move(completed);
   } else {
     check_success(first, "POST /register");
     answer = json::parse(first.body);
@@ -97,29 +104,35 @@ asio::awaitable<void> MatrixUser::register_account(std::string localpart, std::s
 }
 
 asio::awaitable<std::string> MatrixUser::create_room(json::object body) {
-  json::value answer = co_await call(http::verb::post, "/createRoom", json::serialize(body));
+  std::string path = "/createRoom";
+  std::string text = json::serialize(body);
+  json::value answer = co_await call(http::verb::post, std::move(path), std::move(text));
   std::string room_id = string_field(answer, "room_id");
   if (room_id.empty()) throw std::runtime_error("POST /createRoom gave no room_id");
   co_return room_id;
 }
 
 asio::awaitable<void> MatrixUser::join(std::string room_id) {
-  co_await call(http::verb::post, "/join/" + encode_path_segment(room_id), "{}");
+  std::string path = "/join/" + encode_path_segment(room_id);
+  std::string empty_object = "{}";
+  co_await call(http::verb::post, std::move(path), std::move(empty_object));
 }
 
 asio::awaitable<std::string> MatrixUser::send_text(std::string room_id, std::string text) {
   const json::object content{{"msgtype", "m.text"}, {"body", std::move(text)}};
   const std::string path = "/rooms/" + encode_path_segment(room_id) + "/send/m.room.message/lg" +
                            std::to_string(next_transaction++);
-  json::value answer = co_await call(http::verb::put, path, json::serialize(content));
+  std::string body = json::serialize(content);
+  json::value answer = co_await call(http::verb::put, path, std::move(body));
   co_return string_field(answer, "event_id");
 }
 
 asio::awaitable<HttpResponse> MatrixUser::sync(std::string query) {
   std::string target = std::string(kClientPrefix) + "/sync";
   if (!query.empty()) target += "?" + query;
-  HttpResponse response =
-      co_await connection_.request(http::verb::get, std::move(target), "", account_.access_token);
+  std::string no_body;
+  HttpResponse response = co_await connection_.request(http::verb::get, std::move(target),
+                                                       std::move(no_body), account_.access_token);
   check_success(response, "GET /sync");
   co_return response;
 }

@@ -45,7 +45,9 @@ asio::awaitable<void> run_all(std::vector<asio::awaitable<void>> tasks) {
     };
     asio::co_spawn(executor, std::move(task), std::move(on_done));
   }
-  while (!co_await state->all_done.wait_until(std::chrono::steady_clock::time_point::max())) {
+  bool finished = false;
+  while (!finished) {
+    finished = co_await state->all_done.wait_until(std::chrono::steady_clock::time_point::max());
   }
   if (state->first_error) std::rethrow_exception(state->first_error);
 }

@@ -19,7 +19,8 @@ asio::awaitable<bool> Signal::wait_until(std::chrono::steady_clock::time_point d
     if (std::chrono::steady_clock::now() >= deadline) co_return false;
     timer_.expires_at(deadline);
     boost::system::error_code ignored;  // cancelled by set(), or expired: the loop decides
-    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    auto token = asio::redirect_error(asio::use_awaitable, ignored);
+    co_await timer_.async_wait(token);
   }
   set_ = false;
   co_return true;

@@ -26,7 +26,8 @@ asio::awaitable<void> send_loop(ServerAddress server, Account account, std::stri
     const auto start = std::chrono::steady_clock::now();
     std::string error;
     try {
-      co_await user.send_text(room_id, "load message " + std::to_string(n));
+      std::string text = "load message " + std::to_string(n);
+      co_await user.send_text(room_id, std::move(text));
     } catch (const std::exception& e) {
       error = e.what();
     }

@@ -79,7 +79,8 @@ asio::awaitable<void> receive_loop(ServerAddress server, Account account, std::s
                                    std::shared_ptr<Probe> probe) {
   auto executor = co_await asio::this_coro::executor;
   MatrixUser user(executor, std::move(server), std::move(account));
-  HttpResponse initial = co_await user.sync("timeout=0");
+  std::string initial_query = "timeout=0";
+  HttpResponse initial = co_await user.sync(std::move(initial_query));
   std::string since = next_batch_of(json::parse(initial.body));
   HttpConnection& connection = user.connection();
   probe->receiver_connection = &connection;
@@ -91,10 +92,11 @@ asio::awaitable<void> receive_loop(ServerAddress server, Account account, std::s
   while (!probe->done) {
     std::optional<HttpResponse> response;
     try {
-      co_await connection.write_request(
-          boost::beast::http::verb::get,
-          "/_matrix/client/v3/sync?timeout=30000&since=" + encode_path_segment(since), "",
-          user.account().access_token);
+      std::string target =
+          "/_matrix/client/v3/sync?timeout=30000&since=" + encode_path_segment(since);
+      std::string no_body;
+      co_await connection.write_request(boost::beast::http::verb::get, std::move(target),
+                                        std::move(no_body), user.account().access_token);
       probe->poll_written.set();
       response = co_await connection.read_response();
     } catch (const boost::system::system_error&) {
@@ -126,18 +128,23 @@ asio::awaitable<void> send_samples(ServerAddress server, Account account, std::s
   MatrixUser user(executor, std::move(server), std::move(account));
   asio::steady_timer settle(executor);
   for (std::size_t sample = 0; sample < options.samples; ++sample) {
-    if (!co_await probe->poll_written.wait_until(Clock::now() + kMissAfter)) {
+    // (Awaited into a variable, never inside a condition: g++ 12 corrupts the frame there.)
+    const bool polling = co_await probe->poll_written.wait_until(Clock::now() + kMissAfter);
+    if (!polling) {
       throw std::runtime_error("the receiver's /sync request never went out");
     }
     settle.expires_after(options.settle);
     co_await settle.async_wait(asio::use_awaitable);
     probe->expected = sample;
     const Clock::time_point start = Clock::now();
-    co_await user.send_text(room_id, std::string(kMarker) + std::to_string(sample));
+    std::string text = std::string(kMarker) + std::to_string(sample);
+    co_await user.send_text(room_id, std::move(text));
     // The receiver may have seen it before the send was answered; a stale set() from an
     // earlier sample only costs one more turn of this loop.
     const Clock::time_point give_up = Clock::now() + kMissAfter;
-    while (!probe->received_at[sample] && co_await probe->received.wait_until(give_up)) {
+    while (!probe->received_at[sample]) {
+      const bool woken = co_await probe->received.wait_until(give_up);
+      if (!woken) break;
     }
     if (!probe->received_at[sample]) {
       if (++result->missed >= kMaxMissed) {
