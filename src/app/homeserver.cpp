@@ -22,6 +22,8 @@ namespace {
 
 // SQLite work is short; a few threads keep readers busy while the writer commits.
 constexpr std::size_t kDatabaseThreads = 4;
+// Password hashing: two at a time bounds its memory (19 MiB each) and leaves cores for requests.
+constexpr std::size_t kCpuThreads = 2;
 constexpr auto kTypingSweep = std::chrono::seconds(5);
 
 http::Authenticator make_authenticator(Services& services) {
@@ -97,9 +99,11 @@ Homeserver::Homeserver(const config::Config& config, asio::io_context& io)
     throw std::runtime_error("database: " + config.database.path + ": " + e.what());
   }
   db_pool_ = std::make_unique<async::WorkerPool>(kDatabaseThreads);
+  cpu_pool_ = std::make_unique<async::WorkerPool>(kCpuThreads);
   notifier_ = std::make_unique<services::Notifier>();
-  context_ = std::unique_ptr<services::ServiceContext>(new services::ServiceContext{
-      config, *store_, *db_pool_, std::move(*key), *notifier_, services::system_now_ms});
+  context_ = std::unique_ptr<services::ServiceContext>(
+      new services::ServiceContext{config, *store_, *db_pool_, *cpu_pool_, std::move(*key),
+                                   *notifier_, services::system_now_ms});
   services_ = std::make_unique<Services>(*context_);
 
   http::ServerOptions options;
@@ -113,6 +117,7 @@ Homeserver::Homeserver(const config::Config& config, asio::io_context& io)
 Homeserver::~Homeserver() {
   server_.reset();
   services_.reset();
+  cpu_pool_.reset();
   db_pool_.reset();  // lets queued database work finish
   if (store_) store_->close();
 }

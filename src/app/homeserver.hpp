@@ -34,6 +34,7 @@ class Homeserver {
   boost::asio::io_context& io_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<async::WorkerPool> db_pool_;
+  std::unique_ptr<async::WorkerPool> cpu_pool_;
   std::unique_ptr<services::Notifier> notifier_;
   std::unique_ptr<services::ServiceContext> context_;
   std::unique_ptr<Services> services_;

@@ -20,6 +20,8 @@ struct ServiceContext {
   const config::Config& config;
   storage::Store& store;
   async::WorkerPool& db_pool;
+  // CPU-heavy work (password hashing) runs here so that it never delays database work.
+  async::WorkerPool& cpu_pool;
   crypto::SigningKey signing_key;
   Notifier& notifier;
   Clock now_ms;
@@ -29,6 +31,10 @@ struct ServiceContext {
   template <typename F>
   boost::asio::awaitable<std::invoke_result_t<F>> db(F f) {
     return db_pool.run(std::move(f));
+  }
+  template <typename F>
+  boost::asio::awaitable<std::invoke_result_t<F>> cpu(F f) {
+    return cpu_pool.run(std::move(f));
   }
 };
 

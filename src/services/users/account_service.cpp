@@ -87,7 +87,7 @@ asio::awaitable<LoginResult> AccountService::register_account(NewAccount account
   if (account.password) {
     std::string password = *account.password;
     auto hash = [password] { return hash_password(password); };
-    user.password_hash = co_await ctx_.db(std::move(hash));
+    user.password_hash = co_await ctx_.cpu(std::move(hash));
   }
   storage::Store& store = ctx_.store;
   auto create = [&store, user] { return store.accounts.create_user(user); };
@@ -112,12 +112,13 @@ asio::awaitable<LoginResult> AccountService::login_with_password(
 
 asio::awaitable<bool> AccountService::check_password(std::string user_id, std::string password) {
   storage::Store& store = ctx_.store;
-  auto check = [&store, user_id, password] {
-    auto user = store.accounts.user(user_id);
-    if (!user || user->deactivated || !user->password_hash) return false;
-    return verify_password(password, *user->password_hash);
-  };
-  co_return co_await ctx_.db(std::move(check));
+  auto load = [&store, user_id] { return store.accounts.user(user_id); };
+  std::optional<storage::UserRecord> user = co_await ctx_.db(std::move(load));
+  if (!user || user->deactivated || !user->password_hash) co_return false;
+  std::string stored = *user->password_hash;
+  auto verify = [password, stored] { return verify_password(password, stored); };
+  const bool valid = co_await ctx_.cpu(std::move(verify));
+  co_return valid;
 }
 
 asio::awaitable<LoginResult> AccountService::create_session(
@@ -138,8 +139,10 @@ asio::awaitable<void> AccountService::set_password(std::string user_id, std::str
                                                    bool logout_devices,
                                                    std::optional<std::string> keep_device) {
   storage::Store& store = ctx_.store;
-  auto change = [&store, user_id, password, logout_devices, keep_device] {
-    store.accounts.set_password_hash(user_id, hash_password(password));
+  auto hash = [password] { return hash_password(password); };
+  std::string new_hash = co_await ctx_.cpu(std::move(hash));
+  auto change = [&store, user_id, new_hash, logout_devices, keep_device] {
+    store.accounts.set_password_hash(user_id, new_hash);
     if (!logout_devices) return std::vector<std::string>{};
     std::vector<std::string> dropped;
     for (const std::string& token : store.accounts.tokens_of_user(user_id)) {
