@@ -70,10 +70,14 @@ std::string make_run_tag() {
   return tag;
 }
 
+// The server's resident memory now, and its peak so far (to see which scenario set it).
 void print_rss(int pid, std::string_view when) {
   if (pid <= 0) return;
   if (const auto kb = read_proc_status_kb(pid, "VmRSS")) {
     print_figure("server VmRSS " + std::string(when) + " MB", static_cast<double>(*kb) / 1024, 1);
+  }
+  if (const auto kb = read_proc_status_kb(pid, "VmHWM")) {
+    print_figure("server VmHWM " + std::string(when) + " MB", static_cast<double>(*kb) / 1024, 1);
   }
 }
 
