@@ -49,7 +49,7 @@ RoomStatePtr RoomCache::load(storage::Store& store, const std::string& room_id,
       (*state)[{e.type, *e.state_key}] = std::move(pdu);
     }
   }
-  room->state = std::move(state);
+  room->set_state(std::move(state));
   for (const storage::EventRecord& e :
        store.events.events(store.events.forward_extremities(room_id))) {
     std::string hash;

@@ -122,7 +122,7 @@ asio::awaitable<SendResult> RoomService::send_locked(RoomStatePtr room, EventDra
     }
     auto state = std::make_shared<StateMap>(*room->state);
     (*state)[key] = shared_pdu;
-    next->state = state;
+    next->set_state(state);
 
     storage::NewStateGroup group;
     group.id = ++last_state_group_;
@@ -198,7 +198,7 @@ void RoomService::apply_redaction_to_state(RoomState& room, const std::string& r
     auto state = std::make_shared<StateMap>(*room.state);
     (*state)[key] = std::make_shared<const events::Pdu>(events::Pdu::from_trusted(
         events::redact(event->json(), *room.version), *room.version, redacted_id));
-    room.state = std::move(state);
+    room.set_state(std::move(state));
     return;
   }
 }

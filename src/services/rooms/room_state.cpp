@@ -20,10 +20,11 @@ std::int64_t RoomState::max_depth() const {
   return depth;
 }
 
-auth::AuthState RoomState::auth_state() const {
-  auth::AuthState auth;
-  for (const auto& [key, pdu] : *state) auth.emplace(key, pdu.get());
-  return auth;
+void RoomState::set_state(std::shared_ptr<const StateMap> new_state) {
+  auto auth = std::make_shared<auth::AuthState>();
+  for (const auto& [key, pdu] : *new_state) auth->emplace_hint(auth->end(), key, pdu.get());
+  state = std::move(new_state);
+  auth_ = std::move(auth);
 }
 
 void RoomState::index_members(std::string_view server_name) {

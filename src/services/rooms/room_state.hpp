@@ -27,7 +27,8 @@ struct RoomState {
 
   std::string room_id;
   const RoomVersion* version = nullptr;
-  // Shared between successive RoomStates until a state event changes it.
+  // Shared between successive RoomStates until a state event changes it. Replace it through
+  // set_state(), which keeps the auth rules' view in step.
   std::shared_ptr<const StateMap> state = std::make_shared<const StateMap>();
   std::vector<Extremity> extremities;
   std::int64_t state_group = 0;                 // the state after the latest event
@@ -38,10 +39,15 @@ struct RoomState {
   // "" when the user has no membership event.
   std::string membership_of(const std::string& user_id) const;
   std::int64_t max_depth() const;
-  auth::AuthState auth_state() const;
+  // The state as the auth rules take it, built once per state change rather than per event.
+  const auth::AuthState& auth_state() const { return *auth_; }
+  void set_state(std::shared_ptr<const StateMap> new_state);
   // Recomputes joined_local_users from the member events in `state`.
   void index_members(std::string_view server_name);
   std::vector<std::string> joined_users() const;
+
+ private:
+  std::shared_ptr<const auth::AuthState> auth_ = std::make_shared<const auth::AuthState>();
 };
 
 using RoomStatePtr = std::shared_ptr<const RoomState>;
