@@ -102,6 +102,11 @@ asio::awaitable<SyncService::Outcome> SyncService::compute(const SyncRequest& re
       }
     }
 
+    // An incremental sync skips, without further queries, the joined rooms where nothing
+    // happened (most of them, for a user in many rooms).
+    std::set<std::string> active;
+    if (since != 0) active = store.events.active_rooms(since, to);
+
     std::set<std::string> shared_users{request.user_id};
     for (const storage::MembershipRecord& m : snapshot->memberships) {
       if (m.stream_ordering > to || m.forgotten) continue;  // after our snapshot: next time
@@ -121,6 +126,11 @@ asio::awaitable<SyncService::Outcome> SyncService::compute(const SyncRequest& re
       if (m.membership == "join" && room_it != snapshot->rooms.end()) {
         for (const std::string& member : room_it->second->joined_users()) {
           shared_users.insert(member);
+        }
+        if (input.since != 0 && !request.full_state && !active.count(m.room_id) &&
+            !room_account_data.count(m.room_id) &&
+            !typing.changed_since(m.room_id, snapshot->since.typing)) {
+          continue;
         }
         RoomSyncResult room = joined_room_sync(input, *room_it->second);
         if (auto data = room_account_data.find(m.room_id); data != room_account_data.end()) {

@@ -142,6 +142,7 @@ CREATE TABLE receipts (
   PRIMARY KEY (room_id, receipt_type, user_id, thread_id)
 );
 CREATE INDEX receipts_by_stream ON receipts (room_id, stream_id);
+CREATE INDEX receipts_by_position ON receipts (stream_id);
 CREATE TABLE filters (
   user_id TEXT NOT NULL,
   filter_id {{BIGINT}} NOT NULL,

@@ -257,6 +257,20 @@ std::vector<std::string> EventStore::forward_extremities(const std::string& room
   });
 }
 
+std::set<std::string> EventStore::active_rooms(std::int64_t from, std::int64_t to) {
+  return db_.read([&](Connection& c) {
+    std::set<std::string> rooms;
+    c.query_each(
+        "SELECT DISTINCT room_id FROM events WHERE stream_ordering > ? AND stream_ordering <= ?"
+        " UNION SELECT DISTINCT room_id FROM receipts WHERE stream_id > ? AND stream_id <= ?",
+        {from, to, from, to}, [&](Row&& row) {
+          rooms.insert(row.text(0));
+          return true;
+        });
+    return rooms;
+  });
+}
+
 std::int64_t EventStore::max_state_group() {
   return db_.read([](Connection& c) {
     return c.query_one("SELECT coalesce(max(id), 0) FROM state_groups").int64(0);

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ class EventStore {
   std::vector<std::string> current_state_changed(const std::string& room_id, std::int64_t from,
                                                  std::int64_t to);
   std::vector<std::string> forward_extremities(const std::string& room_id);
+  // Rooms with an event or a receipt in (from, to]: what an incremental sync must look at.
+  std::set<std::string> active_rooms(std::int64_t from, std::int64_t to);
   std::int64_t max_state_group();
   std::int64_t max_stream_ordering();
 
