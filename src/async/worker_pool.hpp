@@ -34,6 +34,9 @@ class WorkerPool {
 
   std::size_t size() const { return size_; }
 
+  // Runs `job` on a worker thread, for callers that complete their own waiters (batching).
+  void post(std::function<void()> job) { asio::post(pool_, std::move(job)); }
+
   // Runs `f(args...)` on a worker thread and resumes the awaiting coroutine on its own executor
   // with the result, or rethrows what `f` threw. While `f` runs, the caller's executor counts it
   // as outstanding work, so its io_context does not run dry and return meanwhile.

@@ -42,7 +42,7 @@ std::string invite_stripped_state(const RoomState& room) {
 }  // namespace
 
 RoomService::RoomService(ServiceContext& ctx)
-    : ctx_(ctx), last_state_group_(ctx.store.events.max_state_group()) {}
+    : ctx_(ctx), persister_(ctx), last_state_group_(ctx.store.events.max_state_group()) {}
 
 asio::awaitable<RoomStatePtr> RoomService::room(std::string room_id) {
   if (RoomStatePtr cached = cache_.find(room_id)) co_return cached;
@@ -163,22 +163,22 @@ asio::awaitable<SendResult> RoomService::send_locked(RoomStatePtr room, EventDra
   PushActionsFn push = pdu.is_state() ? PushActionsFn() : push_actions_;
   RoomStatePtr after = next;
   std::optional<std::string> redacts = draft.redacts;
-  auto write = [&store, persisted, is_create, creator, version_id, now, push, after, shared_pdu,
-                redacts, may_redact_any] {
-    if (push) persisted->push_actions = push(*after, *shared_pdu);
+  auto prepare = [&store, is_create, creator, version_id, now, push, after, shared_pdu, redacts,
+                  may_redact_any](storage::NewEvent& event) {
+    if (push) event.push_actions = push(*after, *shared_pdu);
     if (redacts) {
       auto original = store.events.event(*redacts);
-      if (original && original->room_id == persisted->event.room_id &&
-          (may_redact_any || original->sender == persisted->event.sender)) {
-        persisted->redacts = redacts;
+      if (original && original->room_id == event.event.room_id &&
+          (may_redact_any || original->sender == event.event.sender)) {
+        event.redacts = redacts;
       }
     }
     if (is_create) {
-      store.rooms.create_room({persisted->event.room_id, version_id, creator, false, now});
+      store.rooms.create_room({event.event.room_id, version_id, creator, false, now});
     }
-    return store.events.persist(*persisted);
   };
-  storage::EventStore::PersistOutcome outcome = co_await ctx_.db(std::move(write));
+  EventPersister::Job job{std::move(prepare), persisted};
+  storage::EventStore::PersistOutcome outcome = co_await persister_.persist(std::move(job));
   if (outcome.existing_event_id) co_return SendResult{*outcome.existing_event_id, 0};
   if (persisted->redacts) apply_redaction_to_state(*next, *persisted->redacts);
   cache_.put(next);

@@ -12,6 +12,7 @@
 #include "async/keyed_mutex.hpp"
 #include "services/common/service_context.hpp"
 #include "services/rooms/event_builder.hpp"
+#include "services/rooms/event_persister.hpp"
 #include "services/rooms/room_cache.hpp"
 
 namespace myelin::services {
@@ -88,6 +89,7 @@ class RoomService {
   ServiceContext& ctx_;
   async::KeyedMutex locks_;
   RoomCache cache_;
+  EventPersister persister_;
   std::atomic<std::int64_t> last_state_group_;
   PushActionsFn push_actions_;
 };

@@ -56,9 +56,40 @@ void insert_state_group(Connection& c, const std::string& room_id, const NewStat
 }  // namespace
 
 EventStore::PersistOutcome EventStore::persist(const NewEvent& in) {
-  const EventRecord& e = in.event;
-  return db_.write([&](Connection& c) -> PersistOutcome {
+  return db_.write([&](Connection& c) {
     sql::Transaction tx(c);
+    PersistOutcome outcome = persist_in(c, in);
+    tx.commit();
+    if (outcome.position != 0) stream_.publish(outcome.position);
+    return outcome;
+  });
+}
+
+std::vector<EventStore::BatchOutcome> EventStore::persist_batch(
+    const std::vector<const NewEvent*>& events) {
+  return db_.write([&](Connection& c) {
+    std::vector<BatchOutcome> outcomes(events.size());
+    sql::Transaction tx(c);
+    std::int64_t highest = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      try {
+        sql::Transaction savepoint(c);
+        outcomes[i].outcome = persist_in(c, *events[i]);
+        savepoint.commit();
+        highest = std::max(highest, outcomes[i].outcome.position);
+      } catch (...) {
+        outcomes[i].error = std::current_exception();
+      }
+    }
+    tx.commit();
+    if (highest != 0) stream_.publish(highest);
+    return outcomes;
+  });
+}
+
+EventStore::PersistOutcome EventStore::persist_in(Connection& c, const NewEvent& in) {
+  const EventRecord& e = in.event;
+  {
     if (e.txn_id && e.device_id) {
       if (auto row = c.query_optional(
               "SELECT event_id FROM events WHERE sender = ? AND device_id = ? AND txn_id = ?",
@@ -111,10 +142,8 @@ EventStore::PersistOutcome EventStore::persist(const NewEvent& in) {
           {e.room_id, action.user_id, position, e.event_id, action.highlight ? 1 : 0,
            action.thread_id});
     }
-    tx.commit();
-    stream_.publish(position);
     return {position, std::nullopt};
-  });
+  }
 }
 
 StateEntries EventStore::state_group_lookup(std::int64_t group,

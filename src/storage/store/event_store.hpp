@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <set>
 #include <string>
@@ -26,6 +27,14 @@ class EventStore {
   // position (already published when this returns) — unless the event carries a transaction ID
   // its sender's device used before: then nothing is written and the earlier event is named.
   PersistOutcome persist(const NewEvent& event);
+  // Several events in one transaction (group commit): the outcomes in order. Each event is
+  // written in its own savepoint, so one that fails (its outcome holds the exception) leaves
+  // the others in.
+  struct BatchOutcome {
+    PersistOutcome outcome;
+    std::exception_ptr error;
+  };
+  std::vector<BatchOutcome> persist_batch(const std::vector<const NewEvent*>& events);
   // Entries of the state group for just these slots (visibility checks need two, not all).
   StateEntries state_group_lookup(std::int64_t group, const std::vector<StateKeyPair>& slots);
 
@@ -64,6 +73,9 @@ class EventStore {
                                                       std::int64_t after_stream);
 
  private:
+  // Writes one event with connection `c` inside the caller's transaction.
+  PersistOutcome persist_in(sql::Connection& c, const NewEvent& event);
+
   sql::Database& db_;
   StreamCounter& stream_;
 };
