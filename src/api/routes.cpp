@@ -82,6 +82,25 @@ std::vector<http::Route> routes() {
       // Typing, receipts, read markers, presence.
 
       // Push rules.
+      {Method::kGet, "/_matrix/client/(r0|v3)/pushrules/", kUser, kDefault, get_push_rules},
+      {Method::kGet, "/_matrix/client/(r0|v3)/pushrules", kUser, kDefault, get_push_rules},
+      {Method::kGet, "/_matrix/client/(r0|v3)/pushrules/{scope}/", kUser, kDefault,
+       get_push_rules_scope},
+      {Method::kGet, "/_matrix/client/(r0|v3)/pushrules/{scope}/{kind}/{ruleId}", kUser,
+       kDefault, get_push_rule},
+      {Method::kPut, "/_matrix/client/(r0|v3)/pushrules/{scope}/{kind}/{ruleId}", kUser,
+       kDefault, put_push_rule},
+      {Method::kDelete, "/_matrix/client/(r0|v3)/pushrules/{scope}/{kind}/{ruleId}", kUser,
+       kDefault, delete_push_rule},
+      {Method::kGet, "/_matrix/client/(r0|v3)/pushrules/{scope}/{kind}/{ruleId}/enabled", kUser,
+       kDefault, get_push_rule_enabled},
+      {Method::kPut, "/_matrix/client/(r0|v3)/pushrules/{scope}/{kind}/{ruleId}/enabled", kUser,
+       kDefault, put_push_rule_enabled},
+      {Method::kGet, "/_matrix/client/(r0|v3)/pushrules/{scope}/{kind}/{ruleId}/actions", kUser,
+       kDefault, get_push_rule_actions},
+      {Method::kPut, "/_matrix/client/(r0|v3)/pushrules/{scope}/{kind}/{ruleId}/actions", kUser,
+       kDefault, put_push_rule_actions},
+      {Method::kGet, "/_matrix/client/(r0|v3)/pushers", kUser, kDefault, get_pushers},
 
       // Sync.
       {Method::kGet, "/_matrix/client/(r0|v3)/sync", kUser, kNoLimit, get_sync},

@@ -13,6 +13,7 @@
 #include "base/log.hpp"
 #include "base/matrix_error.hpp"
 #include "protocol/crypto/signing_key_file.hpp"
+#include "services/notifications/notification_evaluator.hpp"
 
 namespace myelin::app {
 
@@ -105,6 +106,7 @@ Homeserver::Homeserver(const config::Config& config, asio::io_context& io)
       new services::ServiceContext{config, *store_, *db_pool_, *cpu_pool_, std::move(*key),
                                    *notifier_, services::system_now_ms});
   services_ = std::make_unique<Services>(*context_);
+  services_->rooms.set_push_actions(services::NotificationEvaluator::hook(services_->push_rules));
 
   http::ServerOptions options;
   listeners_ = listener_options(config);

@@ -2,6 +2,7 @@
 
 #include "services/auth_support/uia_sessions.hpp"
 #include "services/common/service_context.hpp"
+#include "services/notifications/push_rule_store.hpp"
 #include "services/rooms/room_service.hpp"
 #include "services/sync/sync_service.hpp"
 #include "services/sync/typing_service.hpp"
@@ -17,7 +18,8 @@ struct Services {
         accounts(context),
         rooms(context),
         sync(context, rooms, typing),
-        uia(context.now_ms) {}
+        uia(context.now_ms),
+        push_rules(std::make_shared<services::PushRuleStore>(context)) {}
 
   services::ServiceContext& ctx;
   services::AccountService accounts;
@@ -25,6 +27,8 @@ struct Services {
   services::TypingService typing;
   services::SyncService sync;
   services::UiaSessions uia;
+  // Shared: the rooms' push-actions hook (app/homeserver.cpp) holds it from database threads.
+  std::shared_ptr<services::PushRuleStore> push_rules;
 };
 
 }  // namespace myelin

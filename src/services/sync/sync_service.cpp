@@ -1,11 +1,13 @@
 #include "services/sync/sync_service.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "protocol/json/parse.hpp"
 #include "services/common/client_event.hpp"
 #include "services/filter/filter_match.hpp"
+#include "services/push/push_rule_set.hpp"
 #include "services/sync/room_sync.hpp"
 
 namespace myelin::services {
@@ -100,6 +102,16 @@ asio::awaitable<SyncService::Outcome> SyncService::compute(const SyncRequest& re
       } else {
         room_account_data[a.room_id].push_back(std::move(event));
       }
+    }
+    // Clients (matrix-js-sdk, Element) expect m.push_rules in every initial sync, as Synapse
+    // sends it; a user who never changed a rule has it only as the server defaults.
+    if (since == 0 && std::none_of(global_account_data.begin(), global_account_data.end(),
+                                   [](const bj::value& e) {
+                                     return e.at("type").as_string() == "m.push_rules";
+                                   })) {
+      global_account_data.push_back(
+          bj::object{{"type", "m.push_rules"},
+                     {"content", push::PushRuleSet(request.user_id).to_client_json()}});
     }
 
     // An incremental sync skips, without further queries, the joined rooms where nothing
