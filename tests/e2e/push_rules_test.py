@@ -397,6 +397,22 @@ class NotificationCounts(PushRuleTestCase):
         self.assertEqual(self.counts(gina)[0], (6, 1))
         self.assertIsNotNone(mention)
 
+        # @room (m.mentions.room) highlights only when the sender has the room's
+        # notifications.room level (50 by default): frank created the room (100), gina has 0.
+        self.send(frank, {"msgtype": "m.text", "body": "everyone!", "m.mentions": {"room": True}})
+        self.assertEqual(self.counts(gina)[0], (7, 2))
+        self.send(gina, {"msgtype": "m.text", "body": "everyone?", "m.mentions": {"room": True}})
+        self.assertEqual(self.counts(frank)[0], (1, 0))
+        # Without m.mentions, the legacy rules still highlight the user's display name and
+        # localpart in the body (.m.rule.contains_display_name, .m.rule.contains_user_name).
+        self.call("PUT", "%s/rooms/%s/state/m.room.member/%s" % (
+            V3, harness.quote(self.room_id), harness.quote(gina["user_id"])),
+            {"membership": "join", "displayname": "Gina Lollo"}, user=gina)
+        self.send(frank, {"msgtype": "m.text", "body": "thanks Gina Lollo!"})
+        self.assertEqual(self.counts(gina)[0], (8, 3))
+        last = self.send(frank, {"msgtype": "m.text", "body": "ping gina"})
+        self.assertEqual(self.counts(gina)[0], (9, 4))
+
         # A read receipt on the latest event resets both counts.
         status, body = self.receipt(gina, last)
         if status in (404, 405) and isinstance(body, dict) and \
