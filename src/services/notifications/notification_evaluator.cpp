@@ -66,7 +66,7 @@ std::vector<storage::PushAction> NotificationEvaluator::evaluate(const RoomState
 
   for (const std::string& user_id : room.joined_local_users) {
     if (user_id == event.sender()) continue;  // spec: never notify users of their own events
-    PushRuleSetPtr rules = rules_->load(user_id);
+    PushRuleSetPtr rules = rules_(user_id);
     context.user_id = user_id;
     context.display_name = display_name_in(room, user_id);
     push::PushEvaluation outcome = push::evaluate_push_rules(*rules, client_event, context);
@@ -77,7 +77,10 @@ std::vector<storage::PushAction> NotificationEvaluator::evaluate(const RoomState
 }
 
 PushActionsFn NotificationEvaluator::hook(std::shared_ptr<PushRuleStore> rules) {
-  auto evaluator = std::make_shared<const NotificationEvaluator>(std::move(rules));
+  RuleSource source = [store = std::move(rules)](const std::string& user_id) {
+    return store->load(user_id);
+  };
+  auto evaluator = std::make_shared<const NotificationEvaluator>(std::move(source));
   return [evaluator](const RoomState& room, const events::Pdu& event) {
     return evaluator->evaluate(room, event);
   };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,7 +20,10 @@ namespace myelin::services {
 // for the ones whose actions set the highlight tweak). Runs on a database thread.
 class NotificationEvaluator {
  public:
-  explicit NotificationEvaluator(std::shared_ptr<PushRuleStore> rules) : rules_(std::move(rules)) {}
+  // A user's push rules (PushRuleStore::load in the server; a fixed set in tests).
+  using RuleSource = std::function<PushRuleSetPtr(const std::string& user_id)>;
+
+  explicit NotificationEvaluator(RuleSource rules) : rules_(std::move(rules)) {}
 
   // `room` is the state after `event`.
   std::vector<storage::PushAction> evaluate(const RoomState& room, const events::Pdu& event) const;
@@ -29,7 +33,7 @@ class NotificationEvaluator {
   static PushActionsFn hook(std::shared_ptr<PushRuleStore> rules);
 
  private:
-  std::shared_ptr<PushRuleStore> rules_;
+  RuleSource rules_;
 };
 
 // The event as push rule conditions see it: the client-server API's form of the PDU (type,
