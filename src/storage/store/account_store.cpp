@@ -135,6 +135,33 @@ std::vector<std::pair<std::string, Profile>> AccountStore::search_profiles(const
   });
 }
 
+std::vector<AccountStore::DirectoryCandidate> AccountStore::directory_candidates(
+    const std::string& term) {
+  std::string pattern = "%";
+  for (char ch : term) {
+    if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
+    pattern += ch;
+  }
+  pattern += '%';
+  return db_.read([&](Connection& c) {
+    std::vector<DirectoryCandidate> found;
+    for (const Row& row :
+         c.query("SELECT u.user_id, p.displayname, p.avatar_url, m.room_id FROM users u"
+                 " LEFT JOIN profiles p ON p.user_id = u.user_id"
+                 " LEFT JOIN room_memberships m ON m.user_id = u.user_id AND m.membership = 'join'"
+                 " WHERE u.deactivated = 0 AND (lower(u.user_id) LIKE lower(?) ESCAPE '\\'"
+                 "   OR lower(coalesce(p.displayname, '')) LIKE lower(?) ESCAPE '\\')"
+                 " ORDER BY u.user_id, m.room_id",
+                 {pattern, pattern})) {
+      if (found.empty() || found.back().user_id != row.text(0)) {
+        found.push_back({row.text(0), Profile{row.optional_text(1), row.optional_text(2)}, {}});
+      }
+      if (auto room_id = row.optional_text(3)) found.back().joined_rooms.push_back(*room_id);
+    }
+    return found;
+  });
+}
+
 void AccountStore::upsert_device(const DeviceRecord& device) {
   db_.write([&](Connection& c) {
     c.execute(

@@ -57,6 +57,15 @@ class AccountStore {
   // Users whose ID or display name contains `term` (case-insensitive), for the user directory.
   std::vector<std::pair<std::string, Profile>> search_profiles(const std::string& term,
                                                                std::size_t limit);
+  // The user directory's candidates: active local users whose ID or display name contains
+  // `term` (ASCII case-insensitive; LIKE wildcards in it match literally), ordered by user ID,
+  // each with the rooms it is joined to (the caller decides which of them the searcher may see).
+  struct DirectoryCandidate {
+    std::string user_id;
+    Profile profile;
+    std::vector<std::string> joined_rooms;
+  };
+  std::vector<DirectoryCandidate> directory_candidates(const std::string& term);
 
   // Creates the device if it does not exist yet (a login may name an existing device).
   void upsert_device(const DeviceRecord& device);
