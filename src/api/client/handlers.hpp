@@ -17,14 +17,18 @@ Reply get_capabilities(RequestContext& ctx);
 Reply get_well_known_client(RequestContext& ctx);
 Reply get_well_known_server(RequestContext& ctx);
 
-// account_handlers.cpp
+// register_handlers.cpp
 Reply post_register(RequestContext& ctx);
 Reply get_register_available(RequestContext& ctx);
+
+// account_handlers.cpp
 Reply get_login_flows(RequestContext& ctx);
 Reply post_login(RequestContext& ctx);
 Reply post_logout(RequestContext& ctx);
 Reply post_logout_all(RequestContext& ctx);
 Reply get_whoami(RequestContext& ctx);
+
+// account_management_handlers.cpp
 Reply post_password(RequestContext& ctx);
 Reply post_deactivate(RequestContext& ctx);
 
@@ -77,6 +81,8 @@ Reply get_directory_visibility(RequestContext& ctx);
 Reply put_directory_visibility(RequestContext& ctx);
 Reply get_public_rooms(RequestContext& ctx);
 Reply post_public_rooms(RequestContext& ctx);
+
+// user_directory_handler.cpp
 Reply post_user_directory_search(RequestContext& ctx);
 
 // user_data_handlers.cpp

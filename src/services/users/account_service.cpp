@@ -105,7 +105,16 @@ asio::awaitable<LoginResult> AccountService::login_with_password(
     std::string user_id, std::string password, std::optional<std::string> device_id,
     std::optional<std::string> display_name) {
   const bool valid = co_await check_password(user_id, password);
-  if (!valid) throw MatrixError(ErrCode::kForbidden, "Invalid username or password");
+  if (!valid) {
+    storage::Store& store = ctx_.store;
+    auto load = [&store, user_id] { return store.accounts.user(user_id); };
+    std::optional<storage::UserRecord> user = co_await ctx_.db(std::move(load));
+    // Synapse tells a deactivated user so (M_USER_DEACTIVATED) rather than "wrong password".
+    if (user && user->deactivated) {
+      throw MatrixError(ErrCode::kUserDeactivated, "This account has been deactivated");
+    }
+    throw MatrixError(ErrCode::kForbidden, "Invalid username or password");
+  }
   LoginResult result = co_await create_session(user_id, device_id, display_name);
   co_return result;
 }

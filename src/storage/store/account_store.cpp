@@ -118,23 +118,6 @@ void AccountStore::set_avatar_url(const std::string& user_id,
   });
 }
 
-std::vector<std::pair<std::string, Profile>> AccountStore::search_profiles(const std::string& term,
-                                                                           std::size_t limit) {
-  return db_.read([&](Connection& c) {
-    std::vector<std::pair<std::string, Profile>> found;
-    std::string pattern = "%" + term + "%";
-    for (const Row& row : c.query("SELECT u.user_id, p.displayname, p.avatar_url FROM users u"
-                                  " LEFT JOIN profiles p ON p.user_id = u.user_id"
-                                  " WHERE u.deactivated = 0 AND (lower(u.user_id) LIKE lower(?)"
-                                  "   OR lower(coalesce(p.displayname, '')) LIKE lower(?))"
-                                  " ORDER BY u.user_id LIMIT ?",
-                                  {pattern, pattern, static_cast<std::int64_t>(limit)})) {
-      found.push_back({row.text(0), Profile{row.optional_text(1), row.optional_text(2)}});
-    }
-    return found;
-  });
-}
-
 std::vector<AccountStore::DirectoryCandidate> AccountStore::directory_candidates(
     const std::string& term) {
   std::string pattern = "%";

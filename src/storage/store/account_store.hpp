@@ -54,9 +54,6 @@ class AccountStore {
   Profile profile(const std::string& user_id);
   void set_displayname(const std::string& user_id, const std::optional<std::string>& name);
   void set_avatar_url(const std::string& user_id, const std::optional<std::string>& url);
-  // Users whose ID or display name contains `term` (case-insensitive), for the user directory.
-  std::vector<std::pair<std::string, Profile>> search_profiles(const std::string& term,
-                                                               std::size_t limit);
   // The user directory's candidates: active local users whose ID or display name contains
   // `term` (ASCII case-insensitive; LIKE wildcards in it match literally), ordered by user ID,
   // each with the rooms it is joined to (the caller decides which of them the searcher may see).
