@@ -100,8 +100,36 @@ std::vector<http::Route> routes() {
       // Aliases and the room directory.
 
       // Account data, tags and filters.
+      {Method::kGet, "/_matrix/client/(r0|v3)/user/{userId}/account_data/{type}", kUser,
+       kDefault, get_account_data},
+      {Method::kPut, "/_matrix/client/(r0|v3)/user/{userId}/account_data/{type}", kUser,
+       kDefault, put_account_data},
+      {Method::kGet, "/_matrix/client/(r0|v3)/user/{userId}/rooms/{roomId}/account_data/{type}",
+       kUser, kDefault, get_room_account_data},
+      {Method::kPut, "/_matrix/client/(r0|v3)/user/{userId}/rooms/{roomId}/account_data/{type}",
+       kUser, kDefault, put_room_account_data},
+      {Method::kGet, "/_matrix/client/(r0|v3)/user/{userId}/rooms/{roomId}/tags", kUser,
+       kDefault, get_tags},
+      {Method::kPut, "/_matrix/client/(r0|v3)/user/{userId}/rooms/{roomId}/tags/{tag}", kUser,
+       kDefault, put_tag},
+      {Method::kDelete, "/_matrix/client/(r0|v3)/user/{userId}/rooms/{roomId}/tags/{tag}",
+       kUser, kDefault, delete_tag},
+      {Method::kPost, "/_matrix/client/(r0|v3)/user/{userId}/filter", kUser, kDefault,
+       post_filter},
+      {Method::kGet, "/_matrix/client/(r0|v3)/user/{userId}/filter/{filterId}", kUser, kDefault,
+       get_filter},
 
       // Typing, receipts, read markers, presence.
+      {Method::kPut, "/_matrix/client/(r0|v3)/rooms/{roomId}/typing/{userId}", kUser, kDefault,
+       put_typing},
+      {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/receipt/{receiptType}/{eventId}",
+       kUser, kDefault, post_receipt},
+      {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/read_markers", kUser, kDefault,
+       post_read_markers},
+      {Method::kGet, "/_matrix/client/(r0|v3)/presence/{userId}/status", kUser, kDefault,
+       get_presence},
+      {Method::kPut, "/_matrix/client/(r0|v3)/presence/{userId}/status", kUser, kDefault,
+       put_presence},
 
       // Push rules.
       {Method::kGet, "/_matrix/client/(r0|v3)/pushrules/", kUser, kDefault, get_push_rules},

@@ -4,6 +4,7 @@
 #include "services/common/service_context.hpp"
 #include "services/notifications/push_rule_store.hpp"
 #include "services/rooms/room_service.hpp"
+#include "services/sync/presence_service.hpp"
 #include "services/sync/sync_service.hpp"
 #include "services/sync/typing_service.hpp"
 #include "services/users/account_service.hpp"
@@ -19,7 +20,8 @@ struct Services {
         rooms(context),
         sync(context, rooms, typing),
         uia(context.now_ms),
-        push_rules(std::make_shared<services::PushRuleStore>(context)) {}
+        push_rules(std::make_shared<services::PushRuleStore>(context)),
+        presence(context, rooms) {}
 
   services::ServiceContext& ctx;
   services::AccountService accounts;
@@ -29,6 +31,7 @@ struct Services {
   services::UiaSessions uia;
   // Shared: the rooms' push-actions hook (app/homeserver.cpp) holds it from database threads.
   std::shared_ptr<services::PushRuleStore> push_rules;
+  services::PresenceService presence;
 };
 
 }  // namespace myelin

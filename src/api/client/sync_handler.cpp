@@ -53,9 +53,15 @@ Reply get_sync(RequestContext& ctx) {
   request.timeout = std::chrono::milliseconds(
       std::min(query_int(ctx.request, "timeout").value_or(0), kMaxTimeoutMs));
   request.full_state = query_bool(ctx.request, "full_state", false);
-  if (auto presence = query_string(ctx.request, "set_presence");
-      presence && *presence != "online" && *presence != "offline" && *presence != "unavailable") {
+  // set_presence (default online) marks the user present; "offline" leaves their state alone
+  // (spec: the client is not to be considered online by this sync).
+  std::string presence = query_string(ctx.request, "set_presence").value_or("online");
+  if (presence != "online" && presence != "offline" && presence != "unavailable") {
     throw MatrixError(ErrCode::kInvalidParam, "Invalid 'set_presence'");
+  }
+  if (presence != "offline") {
+    std::optional<std::string> keep_status;
+    co_await services.presence.set(request.user_id, presence, keep_status);
   }
   std::optional<std::string> filter_param = query_string(ctx.request, "filter");
   request.filter = co_await sync_filter(services, request.user_id, std::move(filter_param));
