@@ -4,6 +4,7 @@
 
 #include "base/base64.hpp"
 #include "protocol/events/event_id.hpp"
+#include "protocol/events/redaction.hpp"
 #include "protocol/json/parse.hpp"
 
 namespace myelin::services {
@@ -25,6 +26,8 @@ std::shared_ptr<const events::Pdu> to_pdu(const storage::EventRecord& record,
                                           const RoomVersion& version) {
   auto json = json::parse_object(record.pdu_json);
   if (!json) return nullptr;
+  // The auth rules see a redacted state event redacted, as RoomService leaves it in memory.
+  if (record.redacted_by) *json = events::redact(*json, version);
   return std::make_shared<const events::Pdu>(
       events::Pdu::from_trusted(std::move(*json), version, record.event_id));
 }
