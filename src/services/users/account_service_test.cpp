@@ -174,9 +174,10 @@ TEST_F(AccountServiceTest, DeactivationEndsEverySession) {
   run(accounts_.deactivate("@alice:test.local"));
   EXPECT_FALSE(session(first.access_token).has_value());
   EXPECT_FALSE(session(second.access_token).has_value());
-  EXPECT_NE(error_of(accounts_.login_with_password("@alice:test.local", "correct horse",
+  // Synapse says so rather than "wrong password".
+  EXPECT_EQ(error_of(accounts_.login_with_password("@alice:test.local", "correct horse",
                                                    std::nullopt, std::nullopt)),
-            "");
+            "M_USER_DEACTIVATED");
   EXPECT_FALSE(run(accounts_.check_password("@alice:test.local", "correct horse")));
   // The ID stays taken.
   EXPECT_EQ(error_of(accounts_.check_username_available("alice")), "M_USER_IN_USE");
