@@ -118,9 +118,10 @@ Homeserver::Homeserver(const config::Config& config, asio::io_context& io)
 
 Homeserver::~Homeserver() {
   server_.reset();
-  services_.reset();
+  // Queued database work (a group commit, say) may still use the services: finish it first.
   cpu_pool_.reset();
-  db_pool_.reset();  // lets queued database work finish
+  db_pool_.reset();
+  services_.reset();
   if (store_) store_->close();
 }
 
