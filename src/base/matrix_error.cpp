@@ -8,6 +8,18 @@ MatrixError MatrixError::unknown_bad_request(std::string message) {
   return error;
 }
 
+MatrixError MatrixError::unknown_conflict(std::string message) {
+  MatrixError error(ErrCode::kUnknown, std::move(message));
+  error.status_override_ = 409;
+  return error;
+}
+
+MatrixError MatrixError::unknown_bad_gateway(std::string message) {
+  MatrixError error(ErrCode::kUnknown, std::move(message));
+  error.status_override_ = 502;
+  return error;
+}
+
 MatrixError MatrixError::unrecognized(Unrecognized why, std::string message) {
   MatrixError error(ErrCode::kUnrecognized, std::move(message));
   switch (why) {

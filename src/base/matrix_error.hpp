@@ -24,6 +24,11 @@ class MatrixError : public std::runtime_error {
   // M_UNKNOWN is a server error (500) unless the spec names it for a client mistake, as for an
   // unknown login type or forgetting a room one is still in (400, as Synapse answers).
   static MatrixError unknown_bad_request(std::string message);
+  // M_UNKNOWN as 409: the spec's answer to PUT /directory/room/{roomAlias} for a taken alias.
+  static MatrixError unknown_conflict(std::string message);
+  // M_UNKNOWN as 502: a remote server could not be asked (Synapse's "Failed to fetch room
+  // list" for /publicRooms?server=…).
+  static MatrixError unknown_bad_gateway(std::string message);
 
   ErrCode code() const { return code_; }
   const boost::json::object& extra() const { return extra_; }
