@@ -72,7 +72,7 @@ database: {name: postgres}
   EXPECT_FALSE(result.config);
   EXPECT_TRUE(has_error(result, "server_name", "is required"));
   EXPECT_TRUE(has_error(result, "servr_name", "unknown key"));
-  EXPECT_TRUE(has_error(result, "listeners[0].port", "1 to 65535"));
+  EXPECT_TRUE(has_error(result, "listeners[0].port", "0 to 65535"));
   EXPECT_TRUE(has_error(result, "listeners[0].resources[0].names", "gopher"));
   EXPECT_TRUE(has_error(result, "listeners[1].port", "is required"));
   EXPECT_TRUE(has_error(result, "listeners[1].bind_addresses", "list of strings"));
