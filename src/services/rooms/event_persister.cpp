@@ -38,6 +38,12 @@ class HandlerWaiter final : public EventPersister::Waiter {
 }  // namespace
 
 asio::awaitable<Outcome> EventPersister::persist(Job job) {
+  // Preparing (push rules for every member, say) is the costly part and needs no writer: it
+  // runs on any database thread, in parallel with other rooms' events, not inside the batch.
+  if (job.prepare) {
+    auto prepare = [prepare = std::move(job.prepare), event = job.event] { prepare(*event); };
+    co_await ctx_.db(std::move(prepare));
+  }
   auto initiate = [this](auto handler, Job queued) {
     using Waiter = HandlerWaiter<decltype(handler)>;
     enqueue(Pending{std::move(queued), std::make_unique<Waiter>(std::move(handler))});
@@ -68,15 +74,7 @@ void EventPersister::drain() {
       batch.swap(queue_);
     }
     std::vector<const storage::NewEvent*> events;
-    std::vector<std::exception_ptr> prepare_errors(batch.size());
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      try {
-        if (batch[i].job.prepare) batch[i].job.prepare(*batch[i].job.event);
-        events.push_back(batch[i].job.event.get());
-      } catch (...) {
-        prepare_errors[i] = std::current_exception();
-      }
-    }
+    for (const Pending& pending : batch) events.push_back(pending.job.event.get());
     std::vector<storage::EventStore::BatchOutcome> outcomes;
     std::exception_ptr batch_error;
     try {
@@ -84,16 +82,11 @@ void EventPersister::drain() {
     } catch (...) {
       batch_error = std::current_exception();
     }
-    std::size_t written = 0;
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (prepare_errors[i]) {
-        batch[i].waiter->complete(prepare_errors[i], {});
-      } else if (batch_error) {
+      if (batch_error) {
         batch[i].waiter->complete(batch_error, {});
-        ++written;
       } else {
-        const auto& result = outcomes[written++];
-        batch[i].waiter->complete(result.error, result.outcome);
+        batch[i].waiter->complete(outcomes[i].error, outcomes[i].outcome);
       }
     }
   }

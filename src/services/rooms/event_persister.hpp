@@ -19,8 +19,8 @@ namespace myelin::services {
 class EventPersister {
  public:
   struct Job {
-    // Runs on the database thread before the write (reads allowed: push rules, the redacted
-    // event); may fill in the event.
+    // Runs on a database thread before the event is queued (reads allowed: push rules, the
+    // redacted event); may fill in the event. What it throws, persist() rethrows.
     std::function<void(storage::NewEvent&)> prepare;
     std::shared_ptr<storage::NewEvent> event;
   };

@@ -73,7 +73,6 @@ CREATE TABLE events (
   contains_url INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX events_by_room ON events (room_id, stream_ordering);
-CREATE INDEX events_by_room_depth ON events (room_id, depth, stream_ordering);
 CREATE UNIQUE INDEX events_by_txn ON events (sender, device_id, txn_id) WHERE txn_id IS NOT NULL;
 
 -- State snapshots with structural sharing: a group holds either every entry (prev_group NULL)
@@ -169,7 +168,7 @@ CREATE TABLE event_push_actions (
   highlight INTEGER NOT NULL,
   thread_id TEXT NOT NULL,
   PRIMARY KEY (user_id, room_id, stream_ordering)
-);
+) {{CLUSTERED}};
 )sql";
 
 }  // namespace

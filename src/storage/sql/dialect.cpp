@@ -40,7 +40,8 @@ const Dialect& Dialect::sqlite() {
   // of deleted rows, which stream positions rely on. The writer's BEGIN IMMEDIATE already
   // excludes other migrating processes.
   static const Dialect kSqlite(Spec{"sqlite", Placeholders::kQuestionMark,
-                                    "INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "INTEGER"});
+                                    "INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "INTEGER", "",
+                                    "WITHOUT ROWID"});
   return kSqlite;
 }
 
@@ -97,6 +98,8 @@ std::string Dialect::expand_tokens(std::string_view sql) const {
       out += spec_.blob_type;
     } else if (token == "BIGINT") {
       out += spec_.bigint_type;
+    } else if (token == "CLUSTERED") {
+      out += spec_.clustered_table_suffix;
     } else {
       throw Error(ErrorKind::kSchema,
                   "unknown token {{" + std::string(token) + "}} in migration SQL");

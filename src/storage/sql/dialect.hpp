@@ -10,6 +10,8 @@ namespace myelin::sql {
 //   {{AUTOINCREMENT}}  an auto-incrementing 64-bit integer primary key column type
 //   {{BLOB}}           a binary column type
 //   {{BIGINT}}         a 64-bit integer column type
+//   {{CLUSTERED}}      after a table whose rows are only ever reached by their primary key:
+//                      SQLite's WITHOUT ROWID (one b-tree instead of table + key index)
 // Anything else between {{ and }} is an error, so a typo cannot reach the database.
 class Dialect {
  public:
@@ -24,6 +26,7 @@ class Dialect {
     // Run first in every migration transaction so that concurrent start-ups of several
     // processes apply each migration once; empty when the transaction itself excludes them.
     std::string migration_lock = {};
+    std::string clustered_table_suffix = {};
   };
 
   explicit Dialect(Spec spec) : spec_(std::move(spec)) {}
