@@ -59,10 +59,7 @@ Reply get_sync(RequestContext& ctx) {
   if (presence != "online" && presence != "offline" && presence != "unavailable") {
     throw MatrixError(ErrCode::kInvalidParam, "Invalid 'set_presence'");
   }
-  if (presence != "offline") {
-    std::optional<std::string> keep_status;
-    co_await services.presence.set(request.user_id, presence, keep_status);
-  }
+  if (presence != "offline") co_await services.presence.set_state(request.user_id, presence);
   std::optional<std::string> filter_param = query_string(ctx.request, "filter");
   request.filter = co_await sync_filter(services, request.user_id, std::move(filter_param));
   boost::json::object response = co_await services.sync.sync(std::move(request));

@@ -1,6 +1,7 @@
 // Account data, tags and filters (spec client-server API "Client Config", "Room Tagging",
 // "Filtering"). Each is the user's own: another user's gets 403.
 #include <boost/json/serialize.hpp>
+#include <charconv>
 
 #include "api/client/handlers.hpp"
 #include "api/client/json_body.hpp"
@@ -23,11 +24,15 @@ std::string own_user(const RequestContext& ctx, const char* action) {
   return user_id;
 }
 
-// Types the server manages itself (Synapse refuses them here too).
-void check_settable_type(const std::string& type) {
-  if (type == "m.fully_read" || type == "m.push_rules") {
-    throw MatrixError(ErrCode::kBadJson, "Cannot set " + type + " through this API.");
-  }
+// Spec "Client Config", server behaviour: account data types the server manages (m.fully_read:
+// /read_markers; m.push_rules: /pushrules) are refused with 405 M_BAD_JSON, globally and per
+// room. The one errcode whose status the spec pins to 405 here, so the reply is built directly.
+std::optional<http::Response> refuse_server_managed(const std::string& type) {
+  if (type != "m.fully_read" && type != "m.push_rules") return std::nullopt;
+  const char* instead = type == "m.fully_read" ? "/read_markers" : "/pushrules";
+  MatrixError error(ErrCode::kBadJson,
+                    "Cannot set " + type + " through this API. Use " + instead + " instead.");
+  return http::Response::json(405, error.to_json());
 }
 
 boost::asio::awaitable<std::optional<std::string>> load_account_data(Services& services,
@@ -66,6 +71,11 @@ http::Response stored_object(const std::optional<std::string>& stored) {
 Reply get_account_data(RequestContext& ctx) {
   std::string user_id = own_user(ctx, "get account data");
   std::string type = ctx.request.param("type");
+  if (type == "m.push_rules") {
+    // Kept by the push rules store; a user who never changed a rule has only the defaults.
+    services::PushRuleSetPtr rules = co_await ctx.services->push_rules->rules(user_id);
+    co_return ok(rules->to_client_json());
+  }
   std::optional<std::string> stored = co_await load_account_data(*ctx.services, user_id, "", type);
   co_return stored_object(stored);
 }
@@ -75,7 +85,7 @@ Reply put_account_data(RequestContext& ctx) {
   std::string user_id = own_user(ctx, "add account data");
   bj::object content = body_object(ctx.request);
   std::string type = ctx.request.param("type");
-  check_settable_type(type);
+  if (auto refusal = refuse_server_managed(type)) co_return std::move(*refusal);
   co_await save_account_data(*ctx.services, user_id, "", type, bj::serialize(content));
   co_return ok();
 }
@@ -96,7 +106,7 @@ Reply put_room_account_data(RequestContext& ctx) {
   std::string room_id = room_id_param(ctx.request);
   bj::object content = body_object(ctx.request);
   std::string type = ctx.request.param("type");
-  check_settable_type(type);
+  if (auto refusal = refuse_server_managed(type)) co_return std::move(*refusal);
   co_await save_account_data(*ctx.services, user_id, room_id, type, bj::serialize(content));
   co_return ok();
 }
@@ -171,10 +181,11 @@ Reply post_filter(RequestContext& ctx) {
 // GET /_matrix/client/v3/user/{userId}/filter/{filterId} — a stored filter.
 Reply get_filter(RequestContext& ctx) {
   std::string user_id = own_user(ctx, "get filters");
+  // Our filter IDs are decimal integers; anything else names no filter.
+  const std::string id_text = ctx.request.param("filterId");
   std::int64_t id = 0;
-  try {
-    id = std::stoll(ctx.request.param("filterId"));
-  } catch (const std::exception&) {
+  auto [end, error] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+  if (error != std::errc{} || end != id_text.data() + id_text.size()) {
     throw MatrixError(ErrCode::kNotFound, "No such filter");
   }
   storage::Store& store = ctx.services->ctx.store;
