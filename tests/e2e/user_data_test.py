@@ -299,15 +299,17 @@ class ReceiptTest(Base):
         def receipt(event):
             return "/rooms/%s/receipt/m.read/%s" % (quote(room), event)
         tok = bob["access_token"]
-        self.call("POST", receipt(quote(reply)), {"thread_id": root}, tok)
         self.call("POST", receipt(quote(root)), {"thread_id": root}, tok)  # the root itself
+        self.call("POST", receipt(quote(reply)), {"thread_id": root}, tok)
         self.call("POST", receipt(quote(plain)), {"thread_id": "main"}, tok)
         got = self.sync(alice, since)
         by_event = {}
         for r in self.ephemeral(got, room, "m.receipt"):
             for eid, types in r["content"].items():
                 by_event.setdefault(eid, {}).update(types["m.read"])
-        self.assertEqual(by_event[root][bob["user_id"]]["thread_id"], root)
+        # One receipt per (user, type, thread): the reply's replaced the root's.
+        self.assertNotIn(root, by_event)
+        self.assertEqual(by_event[reply][bob["user_id"]]["thread_id"], root)
         self.assertEqual(by_event[plain][bob["user_id"]]["thread_id"], "main")
         # Spec: 400 M_INVALID_PARAM for a bad thread_id or an event outside the thread.
         self.error("POST", receipt(quote(reply)), {"thread_id": "main"}, tok, 400,
@@ -384,6 +386,14 @@ class ReadMarkersTest(Base):
         self.assertEqual([list(r["content"]) for r in alice_receipts], [[second]])
         self.assertEqual(list(alice_receipts[0]["content"][second]), ["m.read"])
         self.assertNotIn("m.fully_read", str(alice_receipts))
+        # Receipts only move forwards too: one for the earlier event changes nothing.
+        since = self.sync(alice)["next_batch"]
+        self.call("POST", "/rooms/%s/receipt/m.read/%s" % (quote(room), quote(first)), {},
+                  bob["access_token"])
+        self.assertEqual(self.ephemeral(self.sync(alice, since), room, "m.receipt"), [])
+        receipts = self.ephemeral(self.sync(alice), room, "m.receipt")
+        self.assertIn(bob["user_id"], receipts[0]["content"][second]["m.read"])
+        self.assertNotIn(first, receipts[0]["content"])
 
     def test_refusals(self):
         alice, bob, room = self.shared_room()

@@ -87,6 +87,9 @@ boost::asio::awaitable<void> record_receipt(Services& services, services::RoomSt
       bj::object content{{"event_id", event_id}};
       store.user_data.put_account_data(user_id, room_id, "m.fully_read", bj::serialize(content));
     } else {
+      // As Synapse: a receipt for an event before the current one is ignored.
+      auto current = store.user_data.receipt_position(room_id, receipt_type, user_id, thread_id);
+      if (current && *current >= event->stream_ordering) return ReceiptOutcome::kUnchanged;
       store.user_data.put_receipt(
           {room_id, receipt_type, user_id, thread_id, event_id, event->stream_ordering, now, 0});
     }

@@ -69,6 +69,20 @@ std::int64_t UserDataStore::put_receipt(const ReceiptRecord& r) {
   });
 }
 
+std::optional<std::int64_t> UserDataStore::receipt_position(const std::string& room_id,
+                                                            const std::string& receipt_type,
+                                                            const std::string& user_id,
+                                                            const std::string& thread_id) {
+  return db_.read([&](Connection& c) -> std::optional<std::int64_t> {
+    auto row = c.query_optional(
+        "SELECT event_stream_ordering FROM receipts"
+        " WHERE room_id = ? AND receipt_type = ? AND user_id = ? AND thread_id = ?",
+        {room_id, receipt_type, user_id, thread_id});
+    if (!row) return std::nullopt;
+    return row->int64(0);
+  });
+}
+
 std::vector<ReceiptRecord> UserDataStore::receipts_since(const std::string& room_id,
                                                          std::int64_t after, std::int64_t to) {
   return db_.read([&](Connection& c) {

@@ -51,6 +51,12 @@ class UserDataStore {
                                                     std::int64_t to);
 
   std::int64_t put_receipt(const ReceiptRecord& receipt);
+  // The event_stream_ordering of the user's receipt of this type and thread ("": unthreaded)
+  // in the room, if they sent one (receipts only move forwards).
+  std::optional<std::int64_t> receipt_position(const std::string& room_id,
+                                               const std::string& receipt_type,
+                                               const std::string& user_id,
+                                               const std::string& thread_id);
   std::vector<ReceiptRecord> receipts_since(const std::string& room_id, std::int64_t after,
                                             std::int64_t to);
   // The user's m.read / m.read.private receipt position in the room (for unread counts).
