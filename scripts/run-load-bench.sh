@@ -46,8 +46,7 @@ echo "== load bench: myelin serve (SQLite, temporary data dir)"
 "$myelin" generate-config --server-name localhost --listen 127.0.0.1:0 --data-dir "$tmp/data" \
   -o "$tmp/homeserver.yaml" >/dev/null
 cat >>"$tmp/homeserver.yaml" <<'YAML'
-enable_registration: true
-enable_registration_without_verification: true
+registration: {mode: open}
 YAML
 
 # The server announces its port on stdout once it listens: read that line through a FIFO, with

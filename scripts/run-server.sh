@@ -11,8 +11,7 @@ if [ ! -f var/homeserver.yaml ]; then
   cat >> var/homeserver.yaml <<'YAML'
 
 # Development server on loopback: anyone on this machine may register.
-enable_registration: true
-enable_registration_without_verification: true
+registration: {mode: open}
 YAML
 fi
 exec "$build_dir/myelin" serve --config var/homeserver.yaml

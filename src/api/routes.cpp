@@ -1,5 +1,6 @@
 #include "api/routes.hpp"
 
+#include "api/admin/admin_routes.hpp"
 #include "api/client/handlers.hpp"
 
 namespace myelin::api {
@@ -8,7 +9,9 @@ using http::AuthKind;
 using http::Method;
 using http::RateLimitClass;
 
-std::vector<http::Route> routes() {
+namespace {
+
+std::vector<http::Route> client_routes() {
   constexpr AuthKind kNone = AuthKind::kNone;
   constexpr AuthKind kUser = AuthKind::kUser;
   constexpr RateLimitClass kDefault = RateLimitClass::kDefault;
@@ -167,6 +170,21 @@ std::vector<http::Route> routes() {
       // Sync.
       {Method::kGet, "/_matrix/client/(r0|v3)/sync", kUser, kNoLimit, get_sync},
   };
+}
+
+}  // namespace
+
+// Each feature's routes come from its own list, so the table reads by topic.
+std::vector<http::Route> routes() {
+  std::vector<http::Route> table = client_routes();
+  for (auto feature_routes : std::initializer_list<std::vector<http::Route> (*)()>{
+           admin_registration_routes,
+           admin_flag_routes,
+       }) {
+    std::vector<http::Route> more = feature_routes();
+    table.insert(table.end(), more.begin(), more.end());
+  }
+  return table;
 }
 
 }  // namespace myelin::api

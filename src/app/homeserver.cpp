@@ -28,22 +28,28 @@ constexpr std::size_t kCpuThreads = 2;
 constexpr auto kTypingSweep = std::chrono::seconds(5);
 
 http::Authenticator make_authenticator(Services& services) {
-  return [&services](http::AuthKind kind, std::string credential,
-                     const http::Request&) -> asio::awaitable<std::optional<http::Principal>> {
-    if (kind != http::AuthKind::kUser && kind != http::AuthKind::kAdmin) {
-      co_return std::nullopt;  // server-signed and appservice routes arrive with later issues
-    }
-    std::optional<services::Session> session =
-        co_await services.accounts.authenticate(std::move(credential));
-    if (!session) co_return std::nullopt;
-    if (kind == http::AuthKind::kAdmin && !session->is_admin) {
-      throw MatrixError(ErrCode::kForbidden, "You are not a server admin");
-    }
-    http::Principal principal;
-    principal.user_id = session->user_id;
-    principal.device_id = session->device_id;
-    co_return principal;
-  };
+  return
+      [&services](http::AuthKind kind, std::string credential,
+                  const http::Request& request) -> asio::awaitable<std::optional<http::Principal>> {
+        if (kind != http::AuthKind::kUser && kind != http::AuthKind::kAdmin) {
+          co_return std::nullopt;  // server-signed and appservice routes arrive with later issues
+        }
+        std::optional<services::Session> session =
+            co_await services.accounts.authenticate(std::move(credential));
+        if (!session) co_return std::nullopt;
+        if (kind == http::AuthKind::kAdmin && !session->is_admin) {
+          throw MatrixError(ErrCode::kForbidden, "You are not a server admin");
+        }
+        if (kind == http::AuthKind::kAdmin) {
+          // Every admin action leaves a trace naming who did it (the access log has no user).
+          log::info("admin", "{} {} {}", session->user_id, http::method_name(request.method),
+                    request.path);
+        }
+        http::Principal principal;
+        principal.user_id = session->user_id;
+        principal.device_id = session->device_id;
+        co_return principal;
+      };
 }
 
 std::vector<http::ListenerOptions> listener_options(const config::Config& config) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "config/registration_config.hpp"
+
 namespace myelin::config {
 
 // One HTTP listener, in Synapse's shape so existing configs and docs carry over.
@@ -43,8 +45,7 @@ struct Config {
   Database database;
   std::string signing_key_path;
   std::string registration_shared_secret;
-  bool enable_registration = false;
-  bool enable_registration_without_verification = false;
+  RegistrationConfig registration;
   WellKnown well_known;
   std::uint64_t max_request_body_size = 0;
   std::string log_level;

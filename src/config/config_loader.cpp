@@ -20,6 +20,19 @@ std::string trim_trailing_newlines(std::string text) {
   return text;
 }
 
+// Keys earlier versions accepted, with what replaced them, so an old config gets a useful error.
+constexpr std::pair<std::string_view, std::string_view> kRetiredKeys[] = {
+    {"enable_registration", "replaced by registration.mode (token, open or closed)"},
+    {"enable_registration_without_verification", "replaced by registration.mode: open"},
+};
+
+std::string unknown_key_reason(const std::string& key) {
+  for (const auto& [retired, replacement] : kRetiredKeys) {
+    if (key == retired) return std::string(replacement);
+  }
+  return "unknown key";
+}
+
 }  // namespace
 
 LoadResult load_config_text(std::string_view yaml, const std::string& source_name) {
@@ -44,7 +57,7 @@ LoadResult load_config_text(std::string_view yaml, const std::string& source_nam
   }
   for (const auto& entry : root) {
     std::string key = entry.first.as<std::string>();
-    if (!known.contains(key)) result.errors.push_back({key, "unknown key"});
+    if (!known.contains(key)) result.errors.push_back({key, unknown_key_reason(key)});
   }
 
   Config config;

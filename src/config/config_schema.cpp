@@ -1,116 +1,16 @@
 #include "config/config_schema.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <thread>
 
+#include "config/registration_settings.hpp"
+#include "config/yaml_readers.hpp"
 #include "protocol/ids/server_name.hpp"
 
 namespace myelin::config {
 namespace {
 
-using Errors = std::vector<ConfigError>;
-
-void report(Errors& errors, std::string key, std::string reason) {
-  errors.push_back({std::move(key), std::move(reason)});
-}
-
-bool read_string(const YAML::Node& node, const std::string& key, std::string& out, Errors& errors) {
-  if (!node.IsScalar()) {
-    report(errors, key, "must be a string");
-    return false;
-  }
-  out = node.as<std::string>();
-  return true;
-}
-
-bool read_bool(const YAML::Node& node, const std::string& key, bool& out, Errors& errors) {
-  bool value = false;
-  if (!node.IsScalar() || !YAML::convert<bool>::decode(node, value)) {
-    report(errors, key, "must be true or false");
-    return false;
-  }
-  out = value;
-  return true;
-}
-
-bool read_uint(const YAML::Node& node, const std::string& key, std::uint64_t min, std::uint64_t max,
-               std::uint64_t& out, Errors& errors) {
-  std::string text = node.IsScalar() ? node.Scalar() : "";
-  std::uint64_t value = 0;
-  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || err != std::errc() || end != text.data() + text.size() || value < min ||
-      value > max) {
-    report(errors, key,
-           "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
-    return false;
-  }
-  out = value;
-  return true;
-}
-
-// "10M", "512K", "1G" or a plain byte count, as Synapse's size settings.
-bool read_size(const YAML::Node& node, const std::string& key, std::uint64_t& out, Errors& errors) {
-  std::string text = node.IsScalar() ? node.Scalar() : "";
-  std::uint64_t multiplier = 1;
-  if (!text.empty()) {
-    switch (text.back()) {
-      case 'K':
-        multiplier = 1024;
-        break;
-      case 'M':
-        multiplier = 1024 * 1024;
-        break;
-      case 'G':
-        multiplier = 1024 * 1024 * 1024;
-        break;
-      default:
-        break;
-    }
-    if (multiplier != 1) text.pop_back();
-  }
-  std::uint64_t value = 0;
-  auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || err != std::errc() || end != text.data() + text.size() || value == 0) {
-    report(errors, key, "must be a size such as 10M, 512K or 1048576");
-    return false;
-  }
-  out = value * multiplier;
-  return true;
-}
-
-bool read_string_list(const YAML::Node& node, const std::string& key, std::vector<std::string>& out,
-                      Errors& errors) {
-  if (!node.IsSequence()) {
-    report(errors, key, "must be a list of strings");
-    return false;
-  }
-  out.clear();
-  for (std::size_t i = 0; i < node.size(); ++i) {
-    std::string item;
-    if (read_string(node[i], key + "[" + std::to_string(i) + "]", item, errors)) {
-      out.push_back(item);
-    }
-  }
-  return true;
-}
-
-// A mapping whose keys must all be known; unknown ones are reported (a typo must not silently
-// leave a setting at its default).
-bool check_mapping(const YAML::Node& node, const std::string& key,
-                   std::initializer_list<std::string_view> known, Errors& errors) {
-  if (!node.IsMap()) {
-    report(errors, key, "must be a mapping");
-    return false;
-  }
-  for (const auto& entry : node) {
-    std::string name = entry.first.as<std::string>();
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      report(errors, key + "." + name, "unknown key");
-    }
-  }
-  return true;
-}
+using Errors = ConfigErrors;
 
 void read_listener(const YAML::Node& node, const std::string& key, Listener& listener,
                    Errors& errors) {
@@ -168,7 +68,7 @@ void read_listener(const YAML::Node& node, const std::string& key, Listener& lis
   }
 }
 
-const Setting kSchema[] = {
+const Setting kCoreSettings[] = {
     {.key = "server_name",
      .doc = "The domain in your users' IDs (@alice:example.org) and room aliases. It cannot be\n"
             "changed once users exist. The server itself may run elsewhere: see well_known.",
@@ -277,23 +177,6 @@ const Setting kSchema[] = {
            read_string(node, "registration_shared_secret", config.registration_shared_secret,
                        errors);
          }},
-    {.key = "enable_registration",
-     .doc = "Whether anyone may register an account through the client API. As in Synapse,\n"
-            "open registration without e-mail verification also needs\n"
-            "enable_registration_without_verification: true.",
-     .default_yaml = "false",
-     .read =
-         [](const YAML::Node& node, Config& config, Errors& errors) {
-           read_bool(node, "enable_registration", config.enable_registration, errors);
-         }},
-    {.key = "enable_registration_without_verification",
-     .doc = "Allow open registration with no verification at all (spam bots will find it).",
-     .default_yaml = "false",
-     .read =
-         [](const YAML::Node& node, Config& config, Errors& errors) {
-           read_bool(node, "enable_registration_without_verification",
-                     config.enable_registration_without_verification, errors);
-         }},
     {.key = "well_known",
      .doc = "Delegation: when users are @alice:example.org but the server runs at\n"
             "matrix.example.org, serve these from example.org (or let myelin serve them).\n"
@@ -346,7 +229,18 @@ const Setting kSchema[] = {
 
 }  // namespace
 
-std::span<const Setting> config_schema() { return kSchema; }
+// The core settings first, then each feature's group in the order the sample shows them.
+std::span<const Setting> config_schema() {
+  static const std::vector<Setting> schema = [] {
+    std::vector<Setting> all(std::begin(kCoreSettings), std::end(kCoreSettings));
+    for (auto group : {registration_settings}) {
+      std::vector<Setting> settings = group();
+      all.insert(all.end(), settings.begin(), settings.end());
+    }
+    return all;
+  }();
+  return schema;
+}
 
 void apply_derived_defaults(Config& config) {
   if (config.public_baseurl.empty()) config.public_baseurl = "https://" + config.server_name + "/";

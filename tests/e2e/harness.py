@@ -9,6 +9,8 @@ signalled.
 Also holds small raw-HTTP helpers (http.client) for tests that must send bytes no client
 library would send: malformed JSON, wrong methods, oversized bodies.
 """
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -43,9 +45,14 @@ class ServerError(AssertionError):
 class Homeserver:
     """One `myelin serve` process over a temporary data directory that survives restarts."""
 
-    def __init__(self, binary, server_name="localhost", keep_dir=False):
+    # Appended to the generated config: open sign-up unless a test configures its own.
+    OPEN_REGISTRATION = "registration: {mode: open}\n"
+
+    def __init__(self, binary, server_name="localhost", keep_dir=False,
+                 config=OPEN_REGISTRATION):
         self.binary = binary
         self.server_name = server_name
+        self.extra_config = config
         # MYELIN_E2E_KEEP=1 keeps the data directory (config, database, stderr.log) to inspect.
         self.keep_dir = keep_dir or os.environ.get("MYELIN_E2E_KEEP") == "1"
         self.data_dir = tempfile.mkdtemp(prefix="myelin-e2e-")
@@ -70,9 +77,7 @@ class Homeserver:
             raise ServerError("generate-config failed (%d): %s" % (
                 result.returncode, result.stderr.decode(errors="replace")))
         with open(self.config_path, "a") as f:
-            # Synapse's key names, as the contract says; generate-config never writes them.
-            f.write("\nenable_registration: true\n"
-                    "enable_registration_without_verification: true\n")
+            f.write("\n" + self.extra_config)
 
     def start(self):
         assert self.process is None, "already running"
@@ -264,6 +269,41 @@ class Homeserver:
         if status != 200:
             raise ServerError("register %s: %s %r" % (username, status, result))
         return result
+
+    def shared_secret(self):
+        """The registration_shared_secret generate-config wrote into the config file."""
+        with open(self.config_path) as f:
+            for line in f:
+                match = re.match(r'^registration_shared_secret:\s*"?([^"\s]+)"?\s*$', line)
+                if match:
+                    return match.group(1)
+        raise ServerError("no registration_shared_secret in " + self.config_path)
+
+    def register_with_shared_secret(self, username, password="correct horse battery staple",
+                                    admin=False, user_type=None, secret=None):
+        """Synapse's shared-secret registration (what register_new_matrix_user does): a fresh
+        nonce, then the HMAC-SHA1 of nonce, name, password and admin flag. Returns
+        (status, body) of the POST."""
+        status, nonce = self.request("GET", "/_synapse/admin/v1/register")
+        if status != 200:
+            raise ServerError("GET /_synapse/admin/v1/register: %s %r" % (status, nonce))
+        mac = hmac.new((secret or self.shared_secret()).encode(), digestmod=hashlib.sha1)
+        mac.update(b"\x00".join([nonce["nonce"].encode(), username.encode(), password.encode(),
+                                  b"admin" if admin else b"notadmin"]))
+        if user_type:
+            mac.update(b"\x00" + user_type.encode())
+        body = {"nonce": nonce["nonce"], "username": username, "password": password,
+                "admin": admin, "mac": mac.hexdigest()}
+        if user_type:
+            body["user_type"] = user_type
+        return self.request("POST", "/_synapse/admin/v1/register", body)
+
+    def register_admin(self, username, password="correct horse battery staple"):
+        """A server admin, made the way operators make the first one. Returns the login dict."""
+        status, body = self.register_with_shared_secret(username, password, admin=True)
+        if status != 200:
+            raise ServerError("register admin %s: %s %r" % (username, status, body))
+        return body
 
     def versions_ok(self):
         status, body = self.request("GET", "/_matrix/client/versions", timeout=10)

@@ -25,7 +25,7 @@ namespace myelin::api {
 namespace {
 
 bool registration_open(const config::Config& config) {
-  return config.enable_registration && config.enable_registration_without_verification;
+  return config.registration.mode == config::RegistrationConfig::Mode::kOpen;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "api/client/user_interactive_auth.hpp"
 
 #include "api/client/json_body.hpp"
+#include "api/client/uia_stage_checks.hpp"
 #include "base/matrix_error.hpp"
 #include "services/services.hpp"
 
@@ -10,18 +11,22 @@ namespace bj = boost::json;
 
 namespace {
 
-// The user an m.login.password stage names (identifier, or the deprecated top-level "user").
-std::optional<std::string> stage_user(Services& services, const bj::object& auth) {
-  if (const bj::value* identifier = auth.if_contains("identifier");
-      identifier && identifier->is_object()) {
-    const bj::value* user = identifier->as_object().if_contains("user");
-    if (user && user->is_string()) return services.accounts.qualify(std::string(user->as_string()));
-    return std::nullopt;
+struct StageCheck {
+  std::string_view type;
+  UiaStageCheckFn check;
+};
+
+// The stages this server can check; a stage a flow offers must be here (m.login.dummy needs no
+// check and never reaches this table).
+constexpr StageCheck kStageChecks[] = {
+    {"m.login.password", check_password_stage},
+};
+
+UiaStageCheckFn find_stage_check(std::string_view type) {
+  for (const StageCheck& stage : kStageChecks) {
+    if (stage.type == type) return stage.check;
   }
-  if (const bj::value* user = auth.if_contains("user"); user && user->is_string()) {
-    return services.accounts.qualify(std::string(user->as_string()));
-  }
-  return std::nullopt;
+  return nullptr;
 }
 
 }  // namespace
@@ -45,20 +50,9 @@ boost::asio::awaitable<UiaOutcome> user_interactive_auth(http::RequestContext& c
   }
   std::optional<services::UiaStageCheck> verdict;
   if (attempt->needs_check) {
-    if (attempt->stage == "m.login.password") {
-      std::optional<std::string> user = stage_user(services, *auth);
-      const bj::value* password = auth->if_contains("password");
-      bool valid = false;
-      if (user && *user == password_user && password && password->is_string()) {
-        std::string given(password->as_string());
-        valid = co_await services.accounts.check_password(*user, std::move(given));
-      }
-      if (valid) {
-        verdict.emplace(bj::value(*user));
-      } else {
-        verdict.emplace(Unexpected(
-            services::UiaStageFailure{ErrCode::kForbidden, "Invalid username or password"}));
-      }
+    if (UiaStageCheckFn check = find_stage_check(attempt->stage)) {
+      const UiaStageRequest request{ctx, *auth, attempt->session_id, password_user};
+      verdict.emplace(co_await check(request));
     } else {
       verdict.emplace(Unexpected(services::UiaStageFailure{
           ErrCode::kUnrecognized, "Unsupported authentication stage " + attempt->stage}));

@@ -1,5 +1,7 @@
 #include "storage/schema/schema_migrations.hpp"
 
+#include "storage/schema/migrations.hpp"
+
 namespace myelin::storage {
 namespace {
 
@@ -173,9 +175,13 @@ CREATE TABLE event_push_actions (
 
 }  // namespace
 
+sql::Migration migration_v1_core() {
+  return {.version = 1, .description = "accounts, rooms, events, state and user data", .sql = kV1};
+}
+
 const std::vector<sql::Migration>& schema_migrations() {
   static const std::vector<sql::Migration> migrations = {
-      {.version = 1, .description = "accounts, rooms, events, state and user data", .sql = kV1},
+      migration_v1_core(),
   };
   return migrations;
 }

@@ -6,6 +6,7 @@
 // line (never a sleep), and SIGTERM, after which the process must exit with status 0. Only the
 // PID started here is ever signalled.
 import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -37,9 +38,15 @@ export function myelinPath() {
 
 /** One `myelin serve` process over a temporary data directory that survives restarts. */
 export class Homeserver {
-  constructor(binary = myelinPath(), serverName = "localhost") {
+  /**
+   * `config` is YAML appended to the generated config file: open sign-up unless a test
+   * configures its own.
+   */
+  constructor(binary = myelinPath(), serverName = "localhost",
+              { config = "registration: {mode: open}\n" } = {}) {
     this.binary = binary;
     this.serverName = serverName;
+    this.extraConfig = config;
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "myelin-e2e-js-"));
     this.configPath = path.join(this.dataDir, "homeserver.yaml");
     this.stderrPath = path.join(this.dataDir, "stderr.log");
@@ -58,9 +65,7 @@ export class Homeserver {
       throw new Error(`generate-config failed (${result.status ?? result.signal}): ` +
                       `${result.stderr ?? result.error}`);
     }
-    // Synapse's key names, as the contract says; generate-config never writes them.
-    fs.appendFileSync(this.configPath, "\nenable_registration: true\n" +
-                      "enable_registration_without_verification: true\n");
+    fs.appendFileSync(this.configPath, "\n" + this.extraConfig);
   }
 
   /** Starts `myelin serve` and resolves once every listener's serving line has appeared. */
@@ -148,6 +153,31 @@ export class Homeserver {
       return "(no stderr)";
     }
   }
+}
+
+/**
+ * A server admin, made as operators make the first one: Synapse's shared-secret registration
+ * (GET a nonce, POST the HMAC-SHA1 of nonce, name, password and "admin"). Returns credentials.
+ */
+export async function registerAdmin(server, username,
+                                    password = "correct horse battery staple") {
+  const config = fs.readFileSync(server.configPath, "utf8");
+  const secret = /^registration_shared_secret:\s*"?([^"\s]+)"?\s*$/m.exec(config)?.[1];
+  if (!secret) throw new Error(`no registration_shared_secret in ${server.configPath}`);
+  const url = `${server.baseUrl}/_synapse/admin/v1/register`;
+  const { nonce } = await (await fetch(url)).json();
+  const mac = crypto.createHmac("sha1", secret)
+    .update([nonce, username, password, "admin"].join("\0")).digest("hex");
+  const response = await fetch(url, {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ nonce, username, password, admin: true, mac }),
+  });
+  const body = await response.json();
+  if (response.status !== 200) {
+    throw new Error(`shared-secret registration of ${username}: ${response.status} ` +
+                    JSON.stringify(body));
+  }
+  return { userId: body.user_id, accessToken: body.access_token, deviceId: body.device_id };
 }
 
 /** Registers `username` through the spec's user-interactive auth with m.login.dummy. */

@@ -1,0 +1,12 @@
+#pragma once
+
+#include "storage/sql/migration.hpp"
+
+// One function per migration after the first, each in its own file
+// (migration_v<N>_<topic>.cpp), so a feature's tables live beside nothing else.
+// schema_migrations() lists them in version order.
+namespace myelin::storage {
+
+sql::Migration migration_v1_core();
+
+}  // namespace myelin::storage
