@@ -8,6 +8,7 @@
 #include "services/sync/sync_service.hpp"
 #include "services/sync/typing_service.hpp"
 #include "services/users/account_service.hpp"
+#include "services/users/shared_secret_registration.hpp"
 
 namespace myelin {
 
@@ -21,7 +22,8 @@ struct Services {
         sync(context, rooms, typing),
         uia(context.now_ms),
         push_rules(std::make_shared<services::PushRuleStore>(context)),
-        presence(context, rooms) {}
+        presence(context, rooms),
+        shared_secret_registration(context, accounts) {}
 
   services::ServiceContext& ctx;
   services::AccountService accounts;
@@ -32,6 +34,7 @@ struct Services {
   // Shared: the rooms' push-actions hook (app/homeserver.cpp) holds it from database threads.
   std::shared_ptr<services::PushRuleStore> push_rules;
   services::PresenceService presence;
+  services::SharedSecretRegistration shared_secret_registration;
 };
 
 }  // namespace myelin

@@ -84,6 +84,7 @@ asio::awaitable<LoginResult> AccountService::register_account(NewAccount account
   user.user_id = qualify(localpart);
   user.created_ts = ctx_.now_ms();
   user.is_admin = account.is_admin;
+  user.user_type = account.user_type;
   if (account.password) {
     std::string password = *account.password;
     auto hash = [password] { return hash_password(password); };
@@ -94,6 +95,12 @@ asio::awaitable<LoginResult> AccountService::register_account(NewAccount account
   const bool created = co_await ctx_.db(std::move(create));
   if (!created) {
     throw MatrixError(ErrCode::kUserInUse, "User ID already taken.");
+  }
+  if (account.displayname) {
+    auto set_name = [&store, user_id = user.user_id, name = account.displayname] {
+      store.accounts.set_displayname(user_id, name);
+    };
+    co_await ctx_.db(std::move(set_name));
   }
   if (account.inhibit_login) co_return LoginResult{user.user_id, "", ""};
   LoginResult result =
@@ -203,6 +210,11 @@ asio::awaitable<void> AccountService::deactivate(std::string user_id) {
 void AccountService::forget_tokens(const std::vector<std::string>& tokens) {
   std::lock_guard lock(tokens_mutex_);
   for (const std::string& token : tokens) tokens_.erase(token);
+}
+
+void AccountService::forget_sessions_of(const std::string& user_id) {
+  std::lock_guard lock(tokens_mutex_);
+  std::erase_if(tokens_, [&user_id](const auto& entry) { return entry.second.user_id == user_id; });
 }
 
 }  // namespace myelin::services

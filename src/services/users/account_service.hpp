@@ -33,6 +33,8 @@ struct NewAccount {
   std::optional<std::string> initial_device_display_name;
   bool inhibit_login = false;
   bool is_admin = false;
+  std::optional<std::string> displayname;  // none: the profile starts without one
+  std::optional<std::string> user_type;    // e.g. "bot", "support" (Synapse's user types)
 };
 
 // Accounts, devices and access tokens (spec client-server API "Account registration and
@@ -62,6 +64,10 @@ class AccountService {
   asio::awaitable<void> logout_all(std::string user_id);
   asio::awaitable<void> delete_device(std::string user_id, std::string device_id);
   asio::awaitable<void> deactivate(std::string user_id);
+
+  // Drops the user's cached sessions, so that the next request sees a changed admin flag or
+  // account state from the store.
+  void forget_sessions_of(const std::string& user_id);
 
   // user_id for a localpart or a full ID (login identifiers accept both).
   std::string qualify(const std::string& user) const;

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <vector>
+
+#include "http/router/route.hpp"
+
+// The Synapse Admin API (/_synapse/admin/...), which the admin web tools (synapse-admin, Ketesa)
+// and scripts already speak. One route list per topic, each beside its handlers.
+namespace myelin::api {
+
+using Reply = boost::asio::awaitable<http::Response>;
+
+// GET/POST /_synapse/admin/v1/register: shared-secret registration.
+std::vector<http::Route> admin_registration_routes();
+// GET/PUT /_synapse/admin/v1/users/{userId}/admin.
+std::vector<http::Route> admin_flag_routes();
+
+}  // namespace myelin::api
