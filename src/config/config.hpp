@@ -42,6 +42,7 @@ struct Config {
   std::vector<Listener> listeners;
   std::string tls_certificate_path;
   std::string tls_private_key_path;
+  std::vector<std::string> trusted_ca_files;  // extra CAs for outgoing TLS
   Database database;
   std::string signing_key_path;
   std::string registration_shared_secret;

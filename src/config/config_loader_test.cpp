@@ -46,6 +46,7 @@ TEST(ConfigLoader, GeneratedSampleLoadsBack) {
   EXPECT_EQ(c.max_request_body_size, 50u * 1024 * 1024);
   EXPECT_EQ(c.log_level, "info");
   EXPECT_GE(c.worker_threads, 1u);
+  EXPECT_TRUE(c.trusted_ca_files.empty());
 }
 
 TEST(ConfigLoader, SampleDocumentsEveryKey) {

@@ -138,6 +138,14 @@ const Setting kCoreSettings[] = {
          [](const YAML::Node& node, Config& config, Errors& errors) {
            read_string(node, "tls_private_key_path", config.tls_private_key_path, errors);
          }},
+    {.key = "trusted_ca_files",
+     .doc = "Extra CA certificates (PEM files) trusted for outgoing TLS on top of the system's:\n"
+            "OpenID providers, the SMTP relay, other servers. Only for private CAs.",
+     .default_yaml = "[]",
+     .read =
+         [](const YAML::Node& node, Config& config, Errors& errors) {
+           read_string_list(node, "trusted_ca_files", config.trusted_ca_files, errors);
+         }},
     {.key = "database",
      .doc = "The database. sqlite3 is embedded and needs no set-up. Default: sqlite3 at\n"
             "<data_dir>/homeserver.db",
