@@ -4,6 +4,7 @@
 
 Usage: user_data_test.py PATH_TO_MYELIN
 """
+import json
 import os
 import sys
 import threading
@@ -237,6 +238,27 @@ class FilterTest(Base):
         events = joined[room]["timeline"]["events"]
         self.assertEqual([(e["type"], e["content"]["body"]) for e in events],
                          [("m.room.message", "hello")])
+
+
+    def test_event_fields_cut_sync_events_down(self):
+        alice, _, room = self.shared_room()
+        self.send(alice, room, "short", "ef1", {"format": "org.matrix.custom.html"})
+        wanted = {"event_fields": ["type", "content.body", "sender"],
+                  "room": {"timeline": {"types": ["m.room.message"]}}}
+        joined = self.sync(alice, filter_param=json.dumps(wanted))["rooms"]["join"][room]
+        events = joined["timeline"]["events"]
+        self.assertEqual(events, [{"type": "m.room.message", "content": {"body": "short"},
+                                   "sender": alice["user_id"]}])
+        for event in joined["state"]["events"]:
+            self.assertLessEqual(set(event), {"type", "content", "sender"}, event)
+
+    def test_filter_ids_with_trailing_junk_are_refused_by_sync(self):
+        alice = self.user("junk")
+        uid = quote(alice["user_id"])
+        filter_id = self.call("POST", "/user/%s/filter" % uid, {}, alice["access_token"])[
+            "filter_id"]
+        self.error("GET", "/sync?filter=%sabc" % filter_id, None, alice["access_token"], 400,
+                   "M_INVALID_PARAM")
 
 
 class TypingTest(Base):

@@ -1,4 +1,6 @@
 // GET /sync (spec client-server API "Syncing").
+#include <charconv>
+
 #include "api/client/handlers.hpp"
 #include "api/client/json_body.hpp"
 #include "base/matrix_error.hpp"
@@ -19,10 +21,10 @@ boost::asio::awaitable<filter::Filter> sync_filter(Services& services, std::stri
   if (!param || param->empty()) co_return filter::Filter{};
   std::string text = *param;
   if (!filter::is_inline_filter(text)) {
+    // Our filter IDs are decimal integers; "12abc" is not filter 12.
     std::int64_t id = 0;
-    try {
-      id = std::stoll(text);
-    } catch (const std::exception&) {
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (error != std::errc{} || end != text.data() + text.size()) {
       throw MatrixError(ErrCode::kInvalidParam, "Invalid filter ID");
     }
     storage::Store& store = services.ctx.store;

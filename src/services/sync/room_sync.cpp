@@ -4,6 +4,7 @@
 #include <set>
 
 #include "services/common/client_event.hpp"
+#include "services/filter/event_fields.hpp"
 #include "services/filter/filter_match.hpp"
 #include "services/filter/lazy_members.hpp"
 #include "services/rooms/visibility.hpp"
@@ -148,19 +149,32 @@ bj::array render_events(storage::Store& store, const RoomVersion& version,
   return rendered;
 }
 
+namespace {
+
+// Events for the sync response, cut down to the filter's event_fields when it names any.
+bj::array render_sync_events(const RoomSyncInput& in, const RoomState& room,
+                             const std::vector<storage::EventRecord>& events) {
+  bj::array rendered =
+      render_events(in.store, *room.version, events, in.user_id, in.device_id, in.now_ms, false);
+  if (!in.filter.event_fields || in.filter.event_fields->empty()) return rendered;
+  for (bj::value& event : rendered) {
+    event = filter::project_event_fields(event.as_object(), *in.filter.event_fields);
+  }
+  return rendered;
+}
+
+}  // namespace
+
 RoomSyncResult joined_room_sync(const RoomSyncInput& in, const RoomState& room) {
   RoomSyncResult result;
   Timeline timeline = load_timeline(in, room, in.to, "join");
   std::vector<storage::EventRecord> state = load_state(in, room, timeline);
 
   bj::object section;
-  section["timeline"] =
-      bj::object{{"events", render_events(in.store, *room.version, timeline.events, in.user_id,
-                                          in.device_id, in.now_ms, false)},
-                 {"limited", timeline.limited},
-                 {"prev_batch", pagination_token(timeline.start)}};
-  section["state"] = bj::object{{"events", render_events(in.store, *room.version, state, in.user_id,
-                                                         in.device_id, in.now_ms, false)}};
+  section["timeline"] = bj::object{{"events", render_sync_events(in, room, timeline.events)},
+                                   {"limited", timeline.limited},
+                                   {"prev_batch", pagination_token(timeline.start)}};
+  section["state"] = bj::object{{"events", render_sync_events(in, room, state)}};
 
   bj::array ephemeral;
   if ((in.since == 0 || in.typing.changed_since(room.room_id, in.typing_since))) {
@@ -200,11 +214,9 @@ RoomSyncResult left_room_sync(const RoomSyncInput& in, const RoomState& room,
   RoomSyncResult result;
   Timeline timeline = load_timeline(in, room, left_at, "leave");
   bj::object section;
-  section["timeline"] =
-      bj::object{{"events", render_events(in.store, *room.version, timeline.events, in.user_id,
-                                          in.device_id, in.now_ms, false)},
-                 {"limited", timeline.limited},
-                 {"prev_batch", pagination_token(timeline.start)}};
+  section["timeline"] = bj::object{{"events", render_sync_events(in, room, timeline.events)},
+                                   {"limited", timeline.limited},
+                                   {"prev_batch", pagination_token(timeline.start)}};
   section["state"] = bj::object{{"events", bj::array{}}};
   section["account_data"] = bj::object{{"events", bj::array{}}};
   result.has_updates = true;
