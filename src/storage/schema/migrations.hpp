@@ -8,5 +8,6 @@
 namespace myelin::storage {
 
 sql::Migration migration_v1_core();
+sql::Migration migration_v2_registration_tokens();
 
 }  // namespace myelin::storage

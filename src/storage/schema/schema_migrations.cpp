@@ -182,6 +182,7 @@ sql::Migration migration_v1_core() {
 const std::vector<sql::Migration>& schema_migrations() {
   static const std::vector<sql::Migration> migrations = {
       migration_v1_core(),
+      migration_v2_registration_tokens(),
   };
   return migrations;
 }

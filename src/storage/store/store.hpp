@@ -6,6 +6,7 @@
 #include "storage/sql/database.hpp"
 #include "storage/store/account_store.hpp"
 #include "storage/store/event_store.hpp"
+#include "storage/store/registration_token_store.hpp"
 #include "storage/store/room_store.hpp"
 #include "storage/store/stream_counter.hpp"
 #include "storage/store/user_data_store.hpp"
@@ -35,6 +36,7 @@ class Store {
   EventStore events{*db_, stream_};
   RoomStore rooms{*db_};
   UserDataStore user_data{*db_, stream_};
+  RegistrationTokenStore registration_tokens{*db_};
 };
 
 }  // namespace myelin::storage
