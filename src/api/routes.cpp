@@ -29,6 +29,8 @@ std::vector<http::Route> client_routes() {
        post_register},
       {Method::kGet, "/_matrix/client/(r0|v3)/register/available", kNone,
        RateLimitClass::kRegistration, get_register_available},
+      {Method::kGet, "/_matrix/client/v1/register/m.login.registration_token/validity", kNone,
+       RateLimitClass::kRegistration, get_registration_token_validity},
       {Method::kGet, "/_matrix/client/(r0|v3)/login", kNone, kNoLimit, get_login_flows},
       {Method::kPost, "/_matrix/client/(r0|v3)/login", kNone, RateLimitClass::kLogin, post_login},
       {Method::kPost, "/_matrix/client/(r0|v3)/logout", kUser, kNoLimit, post_logout},
@@ -180,6 +182,7 @@ std::vector<http::Route> routes() {
   for (auto feature_routes : std::initializer_list<std::vector<http::Route> (*)()>{
            admin_registration_routes,
            admin_flag_routes,
+           admin_registration_token_routes,
        }) {
     std::vector<http::Route> more = feature_routes();
     table.insert(table.end(), more.begin(), more.end());

@@ -138,6 +138,12 @@ void Homeserver::start() {
   asio::co_spawn(io_, sweep_typing(*services_, stopping_, timer), asio::detached);
   log::info("server", "serving {} as {} ({} listeners)", config_.server_name,
             context_->signing_key.key_id(), listeners_.size());
+  if (config_.registration.mode == config::RegistrationConfig::Mode::kOpen &&
+      !config_.registration.require_email) {
+    log::warn("config",
+              "registration is open to anyone without e-mail verification: expect spam bots "
+              "(set registration.mode: token, or registration.require_email: true)");
+  }
 }
 
 std::vector<std::string> Homeserver::listening_urls() const {

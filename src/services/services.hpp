@@ -8,6 +8,7 @@
 #include "services/sync/sync_service.hpp"
 #include "services/sync/typing_service.hpp"
 #include "services/users/account_service.hpp"
+#include "services/users/registration_tokens.hpp"
 #include "services/users/shared_secret_registration.hpp"
 
 namespace myelin {
@@ -23,7 +24,8 @@ struct Services {
         uia(context.now_ms),
         push_rules(std::make_shared<services::PushRuleStore>(context)),
         presence(context, rooms),
-        shared_secret_registration(context, accounts) {}
+        shared_secret_registration(context, accounts),
+        registration_tokens(context) {}
 
   services::ServiceContext& ctx;
   services::AccountService accounts;
@@ -35,6 +37,7 @@ struct Services {
   std::shared_ptr<services::PushRuleStore> push_rules;
   services::PresenceService presence;
   services::SharedSecretRegistration shared_secret_registration;
+  services::RegistrationTokens registration_tokens;
 };
 
 }  // namespace myelin

@@ -16,4 +16,7 @@ std::vector<http::Route> admin_registration_routes();
 // GET/PUT /_synapse/admin/v1/users/{userId}/admin.
 std::vector<http::Route> admin_flag_routes();
 
+// GET/POST/PUT/DELETE /_synapse/admin/v1/registration_tokens[/new|/{token}].
+std::vector<http::Route> admin_registration_token_routes();
+
 }  // namespace myelin::api

@@ -20,6 +20,7 @@ Reply get_well_known_server(RequestContext& ctx);
 // register_handlers.cpp
 Reply post_register(RequestContext& ctx);
 Reply get_register_available(RequestContext& ctx);
+Reply get_registration_token_validity(RequestContext& ctx);
 
 // account_handlers.cpp
 Reply get_login_flows(RequestContext& ctx);

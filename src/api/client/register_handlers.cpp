@@ -1,14 +1,36 @@
-// Registration (spec client-server API "Account registration and management"). Which
-// registration modes are open is the config's (registration modes and tokens: issue 4).
+// Registration (spec client-server API "Account registration and management"). The flows
+// offered follow the configured registration mode (services/users/registration_flows.hpp).
+#include <exception>
+
 #include "api/client/handlers.hpp"
 #include "api/client/json_body.hpp"
 #include "api/client/user_interactive_auth.hpp"
 #include "base/matrix_error.hpp"
 #include "services/services.hpp"
+#include "services/users/registration_flows.hpp"
 
 namespace myelin::api {
 
 namespace bj = boost::json;
+
+namespace {
+
+bool registration_closed(const config::Config& config) {
+  return config.registration.mode == config::RegistrationConfig::Mode::kClosed;
+}
+
+MatrixError registration_disabled() {
+  return MatrixError(ErrCode::kForbidden, "Registration has been disabled");
+}
+
+// The registration token the completed UIA flow used, if it had that stage.
+std::optional<std::string> used_registration_token(const services::UiaCompleted& completed) {
+  auto it = completed.proofs.find("m.login.registration_token");
+  if (it == completed.proofs.end() || !it->second.is_string()) return std::nullopt;
+  return std::string(it->second.as_string());
+}
+
+}  // namespace
 
 // GET /_matrix/client/v3/register/available — whether a username could be registered.
 Reply get_register_available(RequestContext& ctx) {
@@ -18,29 +40,29 @@ Reply get_register_available(RequestContext& ctx) {
   co_return ok({{"available", true}});
 }
 
-}  // namespace myelin::api
-
-namespace myelin::api {
-
-namespace {
-
-bool registration_open(const config::Config& config) {
-  return config.registration.mode == config::RegistrationConfig::Mode::kOpen;
+// GET /_matrix/client/v1/register/m.login.registration_token/validity?token= — whether the token
+// could authenticate a registration now; nothing is reserved (403 while sign-up is closed).
+Reply get_registration_token_validity(RequestContext& ctx) {
+  Services& services = *ctx.services;
+  if (registration_closed(services.ctx.config)) throw registration_disabled();
+  std::optional<std::string> token = query_string(ctx.request, "token");
+  if (!token) throw MatrixError(ErrCode::kMissingParam, "Missing string query parameter 'token'");
+  const bool valid = co_await services.registration_tokens.is_valid(std::move(*token));
+  co_return ok({{"valid", valid}});
 }
 
-}  // namespace
-
-// POST /_matrix/client/v3/register — a new account through user-interactive auth
-// (m.login.dummy while registration is open); logs the new device in unless inhibit_login.
+// POST /_matrix/client/v3/register — a new account through user-interactive auth with the flows
+// the registration mode implies; logs the new device in unless inhibit_login. A registration
+// token's reserved use becomes a completed one only when the account exists.
 Reply post_register(RequestContext& ctx) {
   Services& services = *ctx.services;
   bj::object body = body_object(ctx.request);
   if (query_string(ctx.request, "kind").value_or("user") != "user") {
     throw MatrixError(ErrCode::kGuestAccessForbidden, "Guest access is disabled");
   }
-  if (!registration_open(services.ctx.config)) {
-    throw MatrixError(ErrCode::kForbidden, "Registration has been disabled");
-  }
+  std::optional<std::vector<services::UiaFlow>> flows =
+      services::registration_flows(services.ctx.config.registration);
+  if (!flows) throw registration_disabled();
   services::NewAccount account;
   account.localpart = optional_string(body, "username");
   account.password = optional_string(body, "password");
@@ -50,17 +72,41 @@ Reply post_register(RequestContext& ctx) {
   // Synapse checks the username before user-interactive auth, so clients learn at once.
   if (account.localpart) co_await services.accounts.check_username_available(*account.localpart);
 
-  std::vector<services::UiaFlow> flows(1);
-  flows[0].stages.push_back("m.login.dummy");
-  UiaOutcome uia = co_await user_interactive_auth(ctx, std::move(body), std::move(flows), "");
+  UiaOutcome uia = co_await user_interactive_auth(ctx, std::move(body), std::move(*flows), "");
   if (!uia.completed) co_return std::move(uia.challenge);
-  services::LoginResult result = co_await services.accounts.register_account(std::move(account));
-  services.uia.end(uia.completed->session_id);
+  const std::string session_id = uia.completed->session_id;
+  const std::optional<std::string> token = used_registration_token(*uia.completed);
+  if (token) {
+    std::string claimed_token = *token;
+    std::string claiming_session = session_id;
+    const bool claimed = co_await services.registration_tokens.claim(std::move(claimed_token),
+                                                                     std::move(claiming_session));
+    if (!claimed) throw MatrixError(ErrCode::kUnauthorized, "Invalid registration token");
+  }
 
-  bj::object response{{"user_id", result.user_id}, {"home_server", services.ctx.server_name()}};
-  if (!result.access_token.empty()) {
-    response["access_token"] = result.access_token;
-    response["device_id"] = result.device_id;
+  // The claimed use is finished either way before any error reaches the client.
+  std::exception_ptr failure;
+  std::optional<services::LoginResult> result;
+  try {
+    result.emplace(co_await services.accounts.register_account(std::move(account)));
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  if (token) {
+    std::string finishing_session = session_id;
+    const bool registered = failure == nullptr;
+    co_await services.registration_tokens.finish(std::move(finishing_session), registered);
+  }
+  if (failure) std::rethrow_exception(failure);
+
+  // ---- E-mail (helper "email"): bind the address the m.login.email.identity stage verified
+  // ---- (uia.completed->proofs) to result->user_id here, before the session ends.
+
+  services.uia.end(session_id);
+  bj::object response{{"user_id", result->user_id}, {"home_server", services.ctx.server_name()}};
+  if (!result->access_token.empty()) {
+    response["access_token"] = result->access_token;
+    response["device_id"] = result->device_id;
   }
   co_return ok(std::move(response));
 }

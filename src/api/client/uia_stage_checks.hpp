@@ -26,4 +26,8 @@ using UiaStageCheckFn = boost::asio::awaitable<services::UiaStageCheck> (*)(cons
 boost::asio::awaitable<services::UiaStageCheck> check_password_stage(
     const UiaStageRequest& request);
 
+// m.login.registration_token: a valid token; reserves one of its uses for the session.
+boost::asio::awaitable<services::UiaStageCheck> check_registration_token_stage(
+    const UiaStageRequest& request);
+
 }  // namespace myelin::api

@@ -20,6 +20,7 @@ struct StageCheck {
 // check and never reaches this table).
 constexpr StageCheck kStageChecks[] = {
     {"m.login.password", check_password_stage},
+    {"m.login.registration_token", check_registration_token_stage},
 };
 
 UiaStageCheckFn find_stage_check(std::string_view type) {
