@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/rate_limit_config.hpp"
 #include "config/registration_config.hpp"
 
 namespace myelin::config {
@@ -47,6 +48,7 @@ struct Config {
   std::string signing_key_path;
   std::string registration_shared_secret;
   RegistrationConfig registration;
+  RateLimitConfig rate_limits;  // rc_*
   WellKnown well_known;
   std::uint64_t max_request_body_size = 0;
   std::string log_level;
