@@ -9,5 +9,6 @@ namespace myelin::storage {
 
 sql::Migration migration_v1_core();
 sql::Migration migration_v2_registration_tokens();
+sql::Migration migration_v7_ratelimit();
 
 }  // namespace myelin::storage

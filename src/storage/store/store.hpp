@@ -6,6 +6,7 @@
 #include "storage/sql/database.hpp"
 #include "storage/store/account_store.hpp"
 #include "storage/store/event_store.hpp"
+#include "storage/store/rate_limit_override_store.hpp"
 #include "storage/store/registration_token_store.hpp"
 #include "storage/store/room_store.hpp"
 #include "storage/store/stream_counter.hpp"
@@ -37,6 +38,7 @@ class Store {
   RoomStore rooms{*db_};
   UserDataStore user_data{*db_, stream_};
   RegistrationTokenStore registration_tokens{*db_};
+  RateLimitOverrideStore rate_limit_overrides{*db_};
 };
 
 }  // namespace myelin::storage
