@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/email_config.hpp"
 #include "config/rate_limit_config.hpp"
 #include "config/registration_config.hpp"
 
@@ -48,6 +49,7 @@ struct Config {
   std::string signing_key_path;
   std::string registration_shared_secret;
   RegistrationConfig registration;
+  EmailConfig email;  // email:
   RateLimitConfig rate_limits;  // rc_*
   WellKnown well_known;
   std::uint64_t max_request_body_size = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "config/email_settings.hpp"
 #include "config/rate_limit_settings.hpp"
 #include "config/registration_settings.hpp"
 #include "config/yaml_readers.hpp"
@@ -242,7 +243,7 @@ const Setting kCoreSettings[] = {
 std::span<const Setting> config_schema() {
   static const std::vector<Setting> schema = [] {
     std::vector<Setting> all(std::begin(kCoreSettings), std::end(kCoreSettings));
-    for (auto group : {registration_settings, rate_limit_settings}) {
+    for (auto group : {registration_settings, email_settings, rate_limit_settings}) {
       std::vector<Setting> settings = group();
       all.insert(all.end(), settings.begin(), settings.end());
     }

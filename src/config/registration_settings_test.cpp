@@ -30,8 +30,9 @@ TEST(RegistrationSettings, ReadsEveryMode) {
       {"closed", RegistrationConfig::Mode::kClosed},
   };
   for (const auto& [name, mode] : cases) {
-    LoadResult result =
-        load_config_text(kBase + "registration: {mode: " + name + ", require_email: true}\n", "c");
+    LoadResult result = load_config_text(kBase + "registration: {mode: " + name +
+                                             ", require_email: true}\nemail: {notif_from: a@b.c}\n",
+                                         "c");
     ASSERT_TRUE(result.config) << format_errors("c", result.errors);
     EXPECT_EQ(result.config->registration.mode, mode) << name;
     EXPECT_TRUE(result.config->registration.require_email);
