@@ -24,7 +24,9 @@ struct Request {
   Headers headers;
   std::string body;
   std::string remote_address;  // "127.0.0.1:53211"
-  std::string request_id;      // "GET-17": names the request in logs
+  // The client's IP: the peer's, or X-Forwarded-For's on an x_forwarded listener.
+  std::string client_address;
+  std::string request_id;  // "GET-17": names the request in logs
 
   // The decoded value of {name}. Asking for a name the route's template lacks is a bug in the
   // handler; it throws std::out_of_range (→ 500) rather than abort the server.

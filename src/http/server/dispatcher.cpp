@@ -43,8 +43,12 @@ void parse_target(Request& request) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(Router router, Authenticator authenticator, Services* services)
-    : router_(std::move(router)), authenticator_(std::move(authenticator)), services_(services) {}
+Dispatcher::Dispatcher(Router router, Authenticator authenticator, Services* services,
+                       RateLimitHook rate_limit)
+    : router_(std::move(router)),
+      authenticator_(std::move(authenticator)),
+      services_(services),
+      rate_limit_(std::move(rate_limit)) {}
 
 boost::asio::awaitable<Response> Dispatcher::dispatch(Request request) const {
   RequestContext context{std::move(request), Principal{}, services_};
@@ -77,7 +81,14 @@ boost::asio::awaitable<Response> Dispatcher::route(RequestContext& context) cons
   if (match.route->auth != AuthKind::kNone) {
     context.principal = co_await authenticate(match.route->auth, request);
   }
-  co_return co_await match.route->handler(context);
+  const RateLimitClass limit = match.route->rate_limit;
+  const bool limited = limit != RateLimitClass::kNone;
+  if (limited && rate_limit_.before) {
+    co_await rate_limit_.before(limit, context);
+  }
+  Response response = co_await match.route->handler(context);
+  if (limited && rate_limit_.after) rate_limit_.after(limit, context, response);
+  co_return response;
 }
 
 boost::asio::awaitable<Principal> Dispatcher::authenticate(AuthKind kind,

@@ -76,15 +76,16 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Listener> listener,
     beast::tcp_stream stream(std::move(socket));
     auto on_done = asio::bind_cancellation_slot(entry->cancel.slot(), log_failure);
     if (listener->tls) {
-      asio::co_spawn(
-          connection_strand,
-          serve_connection(beast::ssl_stream<beast::tcp_stream>(std::move(stream), *listener->tls),
-                           std::move(remote), state, std::move(entry)),
-          on_done);
+      asio::co_spawn(connection_strand,
+                     serve_connection(
+                         beast::ssl_stream<beast::tcp_stream>(std::move(stream), *listener->tls),
+                         std::move(remote), listener->options.x_forwarded, state, std::move(entry)),
+                     on_done);
     } else {
-      asio::co_spawn(
-          connection_strand,
-          serve_connection(std::move(stream), std::move(remote), state, std::move(entry)), on_done);
+      asio::co_spawn(connection_strand,
+                     serve_connection(std::move(stream), std::move(remote),
+                                      listener->options.x_forwarded, state, std::move(entry)),
+                     on_done);
     }
   }
 }
@@ -92,14 +93,14 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Listener> listener,
 }  // namespace
 
 HttpServer::HttpServer(asio::io_context& io, ServerOptions options, Router router,
-                       Authenticator authenticator, Services* services)
+                       Authenticator authenticator, Services* services, RateLimitHook rate_limit)
     : io_(io) {
   for (const auto& listener_options : options.listeners) {
     listeners_.push_back(std::make_shared<Listener>(asio::make_strand(io), listener_options));
   }
   state_ = std::make_shared<ServerState>(
       asio::make_strand(io), std::move(options),
-      Dispatcher(std::move(router), std::move(authenticator), services));
+      Dispatcher(std::move(router), std::move(authenticator), services, std::move(rate_limit)));
 }
 
 HttpServer::~HttpServer() = default;

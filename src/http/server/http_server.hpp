@@ -9,6 +9,7 @@
 
 #include "http/router/router.hpp"
 #include "http/server/authenticator.hpp"
+#include "http/server/rate_limit_hook.hpp"
 #include "http/server/server_options.hpp"
 
 namespace myelin::http {
@@ -22,7 +23,7 @@ class ServerState;
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& io, ServerOptions options, Router router,
-             Authenticator authenticator, Services* services);
+             Authenticator authenticator, Services* services, RateLimitHook rate_limit = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

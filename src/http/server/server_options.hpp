@@ -20,6 +20,8 @@ struct ListenerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8008;  // 0: any free port (tests); HttpServer::port() tells which
   std::optional<TlsFiles> tls;
+  // Behind a reverse proxy: the client address is X-Forwarded-For's (see client_address.hpp).
+  bool x_forwarded = false;
 };
 
 struct ServerOptions {

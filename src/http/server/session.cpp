@@ -7,6 +7,7 @@
 
 #include "base/log.hpp"
 #include "http/server/access_log.hpp"
+#include "http/server/client_address.hpp"
 #include "http/server/cors.hpp"
 
 namespace myelin::http {
@@ -28,7 +29,7 @@ template <typename Stream>
 constexpr bool kIsTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
 Request to_request(bhttp::request<bhttp::string_body>&& message, const std::string& remote,
-                   std::string request_id) {
+                   bool trust_forwarded, std::string request_id) {
   Request request;
   request.method = parse_method(message.method_string());
   request.target = std::string(message.target());
@@ -37,6 +38,7 @@ Request to_request(bhttp::request<bhttp::string_body>&& message, const std::stri
   }
   request.body = std::move(message.body());
   request.remote_address = remote;
+  request.client_address = client_address(remote, request.headers, trust_forwarded);
   request.request_id = std::move(request_id);
   return request;
 }
@@ -70,8 +72,13 @@ bool is_disconnect(beast::error_code ec) {
 template <typename Stream>
 class Session {
  public:
-  Session(Stream& stream, std::string remote, ServerState& state, SessionEntry& entry)
-      : stream_(stream), remote_(std::move(remote)), state_(state), entry_(entry) {}
+  Session(Stream& stream, std::string remote, bool trust_forwarded, ServerState& state,
+          SessionEntry& entry)
+      : stream_(stream),
+        remote_(std::move(remote)),
+        trust_forwarded_(trust_forwarded),
+        state_(state),
+        entry_(entry) {}
 
   asio::awaitable<void> run() {
     if constexpr (kIsTls<Stream>) {
@@ -124,7 +131,7 @@ class Session {
     unsigned version = parser.get().version();
     bool keep_alive = parser.get().keep_alive();
     std::string method(parser.get().method_string());
-    Request request = to_request(parser.release(), remote_,
+    Request request = to_request(parser.release(), remote_, trust_forwarded_,
                                  state_.next_request_id(method.empty() ? "-" : method));
     AccessLogEntry log{remote_, request.request_id, method, request.target};
     tcp().expires_never();  // a handler may wait as long as it likes (long-poll /sync)
@@ -195,13 +202,15 @@ class Session {
 
   Stream& stream_;
   std::string remote_;
+  bool trust_forwarded_;
   ServerState& state_;
   SessionEntry& entry_;
   beast::flat_buffer buffer_;
 };
 
 template <typename Stream>
-asio::awaitable<void> serve(Stream stream, std::string remote, std::shared_ptr<ServerState> state,
+asio::awaitable<void> serve(Stream stream, std::string remote, bool trust_forwarded,
+                            std::shared_ptr<ServerState> state,
                             std::shared_ptr<SessionEntry> entry) {
   // Runs however the coroutine ends, even when its frame is destroyed while suspended.
   struct Deregister {
@@ -214,7 +223,7 @@ asio::awaitable<void> serve(Stream stream, std::string remote, std::shared_ptr<S
   } deregister{*state, *entry};
   entry->close = [&stream] { beast::get_lowest_layer(stream).close(); };
   try {
-    Session<Stream> session(stream, remote, *state, *entry);
+    Session<Stream> session(stream, remote, trust_forwarded, *state, *entry);
     co_await session.run();
   } catch (const std::exception& e) {
     log::error("http", "connection from {} failed: {}", remote, e.what());
@@ -224,15 +233,18 @@ asio::awaitable<void> serve(Stream stream, std::string remote, std::shared_ptr<S
 }  // namespace
 
 asio::awaitable<void> serve_connection(beast::tcp_stream stream, std::string remote,
-                                       std::shared_ptr<ServerState> state,
+                                       bool trust_forwarded, std::shared_ptr<ServerState> state,
                                        std::shared_ptr<SessionEntry> entry) {
-  return serve(std::move(stream), std::move(remote), std::move(state), std::move(entry));
+  return serve(std::move(stream), std::move(remote), trust_forwarded, std::move(state),
+               std::move(entry));
 }
 
 asio::awaitable<void> serve_connection(beast::ssl_stream<beast::tcp_stream> stream,
-                                       std::string remote, std::shared_ptr<ServerState> state,
+                                       std::string remote, bool trust_forwarded,
+                                       std::shared_ptr<ServerState> state,
                                        std::shared_ptr<SessionEntry> entry) {
-  return serve(std::move(stream), std::move(remote), std::move(state), std::move(entry));
+  return serve(std::move(stream), std::move(remote), trust_forwarded, std::move(state),
+               std::move(entry));
 }
 
 }  // namespace myelin::http

@@ -13,12 +13,14 @@ namespace myelin::http {
 
 // Serves one connection: HTTP/1.1 requests one after another (keep-alive) until the client
 // closes, a timeout fires, the request asks to close, or the server stops. Runs on the strand
-// that is `entry`'s executor, and removes `entry` from `state` when it ends.
+// that is `entry`'s executor, and removes `entry` from `state` when it ends. trust_forwarded:
+// the listener is behind a reverse proxy (X-Forwarded-For names the client).
 boost::asio::awaitable<void> serve_connection(boost::beast::tcp_stream stream, std::string remote,
+                                              bool trust_forwarded,
                                               std::shared_ptr<ServerState> state,
                                               std::shared_ptr<SessionEntry> entry);
 boost::asio::awaitable<void> serve_connection(
     boost::beast::ssl_stream<boost::beast::tcp_stream> stream, std::string remote,
-    std::shared_ptr<ServerState> state, std::shared_ptr<SessionEntry> entry);
+    bool trust_forwarded, std::shared_ptr<ServerState> state, std::shared_ptr<SessionEntry> entry);
 
 }  // namespace myelin::http
