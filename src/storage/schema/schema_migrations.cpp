@@ -183,7 +183,9 @@ const std::vector<sql::Migration>& schema_migrations() {
   static const std::vector<sql::Migration> migrations = {
       migration_v1_core(),
       migration_v2_registration_tokens(),
+      migration_v5_user_admin(),
       migration_v7_ratelimit(),
+      migration_v9_media(),
   };
   return migrations;
 }
