@@ -185,7 +185,6 @@ const std::vector<sql::Migration>& schema_migrations() {
       migration_v2_registration_tokens(),
       migration_v5_user_admin(),
       migration_v7_ratelimit(),
-      migration_v9_media(),
   };
   return migrations;
 }
