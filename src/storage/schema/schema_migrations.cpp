@@ -183,6 +183,7 @@ const std::vector<sql::Migration>& schema_migrations() {
   static const std::vector<sql::Migration> migrations = {
       migration_v1_core(),
       migration_v2_registration_tokens(),
+      migration_v3_threepids(),
       migration_v5_user_admin(),
       migration_v7_ratelimit(),
   };

@@ -10,6 +10,7 @@
 #include "storage/store/registration_token_store.hpp"
 #include "storage/store/room_store.hpp"
 #include "storage/store/stream_counter.hpp"
+#include "storage/store/threepid_store.hpp"
 #include "storage/store/user_admin_store.hpp"
 #include "storage/store/user_data_store.hpp"
 
@@ -39,6 +40,7 @@ class Store {
   RoomStore rooms{*db_};
   UserDataStore user_data{*db_, stream_};
   RegistrationTokenStore registration_tokens{*db_};
+  ThreepidStore threepids{*db_};
   RateLimitOverrideStore rate_limit_overrides{*db_};
   UserAdminStore user_admin{*db_};
 };
