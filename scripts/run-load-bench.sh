@@ -47,6 +47,13 @@ echo "== load bench: myelin serve (SQLite, temporary data dir)"
   -o "$tmp/homeserver.yaml" >/dev/null
 cat >>"$tmp/homeserver.yaml" <<'YAML'
 registration: {mode: open}
+# The benchmark registers many users and sends thousands of messages from one address: limits
+# it never reaches, so that it measures the server rather than its rate limits.
+rc_message: {per_second: 1000000, burst_count: 1000000}
+rc_registration: {per_second: 1000000, burst_count: 1000000}
+rc_login: {address: {per_second: 1000000, burst_count: 1000000}, account: {per_second: 1000000, burst_count: 1000000}, failed_attempts: {per_second: 1000000, burst_count: 1000000}}
+rc_joins: {local: {per_second: 1000000, burst_count: 1000000}, remote: {per_second: 1000000, burst_count: 1000000}}
+rc_invites: {per_room: {per_second: 1000000, burst_count: 1000000}, per_user: {per_second: 1000000, burst_count: 1000000}, per_issuer: {per_second: 1000000, burst_count: 1000000}}
 YAML
 
 # The server announces its port on stdout once it listens: read that line through a FIFO, with

@@ -2,6 +2,7 @@
 
 #include "api/admin/admin_routes.hpp"
 #include "api/client/handlers.hpp"
+#include "api/media/media_routes.hpp"
 
 namespace myelin::api {
 
@@ -183,6 +184,8 @@ std::vector<http::Route> routes() {
            admin_registration_routes,
            admin_flag_routes,
            admin_registration_token_routes,
+           media_routes,
+           admin_media_routes,
        }) {
     std::vector<http::Route> more = feature_routes();
     table.insert(table.end(), more.begin(), more.end());

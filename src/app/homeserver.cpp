@@ -34,9 +34,16 @@ http::Authenticator make_authenticator(Services& services) {
         if (kind != http::AuthKind::kUser && kind != http::AuthKind::kAdmin) {
           co_return std::nullopt;  // server-signed and appservice routes arrive with later issues
         }
+        std::string token = credential;
         std::optional<services::Session> session =
             co_await services.accounts.authenticate(std::move(credential));
         if (!session) co_return std::nullopt;
+        // Locked accounts (401 M_USER_LOCKED) may still log out; records where users are seen.
+        const bool logging_out =
+            request.path.ends_with("/logout") || request.path.ends_with("/logout/all");
+        std::string user_agent(request.headers.get("User-Agent").value_or(""));
+        co_await services.user_admin.admit(*session, std::move(token), request.remote_address,
+                                           std::move(user_agent), logging_out);
         if (kind == http::AuthKind::kAdmin && !session->is_admin) {
           throw MatrixError(ErrCode::kForbidden, "You are not a server admin");
         }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/email_config.hpp"
+#include "config/media_config.hpp"
 #include "config/rate_limit_config.hpp"
 #include "config/registration_config.hpp"
 
@@ -51,6 +52,7 @@ struct Config {
   RegistrationConfig registration;
   EmailConfig email;  // email:
   RateLimitConfig rate_limits;  // rc_*
+  MediaConfig media;  // media_store_path, max_upload_size
   WellKnown well_known;
   std::uint64_t max_request_body_size = 0;
   std::string log_level;

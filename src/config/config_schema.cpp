@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "config/email_settings.hpp"
+#include "config/media_settings.hpp"
 #include "config/rate_limit_settings.hpp"
 #include "config/registration_settings.hpp"
 #include "config/yaml_readers.hpp"
@@ -243,7 +244,8 @@ const Setting kCoreSettings[] = {
 std::span<const Setting> config_schema() {
   static const std::vector<Setting> schema = [] {
     std::vector<Setting> all(std::begin(kCoreSettings), std::end(kCoreSettings));
-    for (auto group : {registration_settings, email_settings, rate_limit_settings}) {
+    for (auto group : {registration_settings, email_settings, rate_limit_settings,
+                        media_settings}) {
       std::vector<Setting> settings = group();
       all.insert(all.end(), settings.begin(), settings.end());
     }

@@ -2,6 +2,7 @@
 
 #include "services/auth_support/uia_sessions.hpp"
 #include "services/common/service_context.hpp"
+#include "services/media/media_service.hpp"
 #include "services/notifications/push_rule_store.hpp"
 #include "services/rooms/room_service.hpp"
 #include "services/sync/presence_service.hpp"
@@ -25,7 +26,8 @@ struct Services {
         push_rules(std::make_shared<services::PushRuleStore>(context)),
         presence(context, rooms),
         shared_secret_registration(context, accounts),
-        registration_tokens(context) {}
+        registration_tokens(context),
+        media(context) {}
 
   services::ServiceContext& ctx;
   services::AccountService accounts;
@@ -38,6 +40,7 @@ struct Services {
   services::PresenceService presence;
   services::SharedSecretRegistration shared_secret_registration;
   services::RegistrationTokens registration_tokens;
+  services::MediaService media;
 };
 
 }  // namespace myelin

@@ -42,17 +42,36 @@ class ServerError(AssertionError):
     pass
 
 
+def permissive_rate_limits():
+    """Every rc_* key of myelin (Synapse's names) at a rate no test reaches."""
+    limit = "{per_second: 1000000, burst_count: 1000000}"
+    return "".join([
+        "rc_message: %s\n" % limit,
+        "rc_registration: %s\n" % limit,
+        "rc_registration_token_validity: %s\n" % limit,
+        "rc_login: {address: %s, account: %s, failed_attempts: %s}\n" % (limit, limit, limit),
+        "rc_joins: {local: %s, remote: %s}\n" % (limit, limit),
+        "rc_invites: {per_room: %s, per_user: %s, per_issuer: %s}\n" % (limit, limit, limit),
+        "rc_3pid_validation: %s\n" % limit,
+    ])
+
+
 class Homeserver:
     """One `myelin serve` process over a temporary data directory that survives restarts."""
 
     # Appended to the generated config: open sign-up unless a test configures its own.
     OPEN_REGISTRATION = "registration: {mode: open}\n"
+    # Appended too unless a test passes rate_limits=: limits no test reaches, since tests
+    # register and log in dozens of users from 127.0.0.1 and send bursts of messages.
+    # rate_limits="" leaves Synapse's defaults; tests of rate limiting pass their own rc_* YAML.
+    PERMISSIVE_RATE_LIMITS = permissive_rate_limits()
 
     def __init__(self, binary, server_name="localhost", keep_dir=False,
-                 config=OPEN_REGISTRATION):
+                 config=OPEN_REGISTRATION, rate_limits=None):
         self.binary = binary
         self.server_name = server_name
         self.extra_config = config
+        self.rate_limits = self.PERMISSIVE_RATE_LIMITS if rate_limits is None else rate_limits
         # MYELIN_E2E_KEEP=1 keeps the data directory (config, database, stderr.log) to inspect.
         self.keep_dir = keep_dir or os.environ.get("MYELIN_E2E_KEEP") == "1"
         self.data_dir = tempfile.mkdtemp(prefix="myelin-e2e-")
@@ -77,7 +96,7 @@ class Homeserver:
             raise ServerError("generate-config failed (%d): %s" % (
                 result.returncode, result.stderr.decode(errors="replace")))
         with open(self.config_path, "a") as f:
-            f.write("\n" + self.extra_config)
+            f.write("\n" + self.extra_config + "\n" + self.rate_limits)
 
     def start(self):
         assert self.process is None, "already running"

@@ -19,4 +19,7 @@ std::vector<http::Route> admin_flag_routes();
 // GET/POST/PUT/DELETE /_synapse/admin/v1/registration_tokens[/new|/{token}].
 std::vector<http::Route> admin_registration_token_routes();
 
+// Media: v1/media/..., v1/users/{userId}/media, v1/room/{roomId}/media, quarantine, protect.
+std::vector<http::Route> admin_media_routes();
+
 }  // namespace myelin::api

@@ -55,8 +55,21 @@ Reply post_login(RequestContext& ctx) {
   std::string password = required_string(body, "password");
   std::optional<std::string> device_id = optional_string(body, "device_id");
   std::optional<std::string> display_name = optional_string(body, "initial_device_display_name");
-  services::LoginResult result = co_await services.accounts.login_with_password(
-      std::move(user_id), std::move(password), std::move(device_id), std::move(display_name));
+  // rc_login per account (the per-IP limit ran before the handler): too many failures refuse
+  // even the right password for a while; successful logins count against rc_login.account.
+  services::RateLimits& limits = services.rate_limits;
+  limits.check_failed_logins(user_id);
+  limits.check_login_account(user_id);
+  std::optional<services::LoginResult> login;
+  try {
+    login = co_await services.accounts.login_with_password(
+        user_id, std::move(password), std::move(device_id), std::move(display_name));
+  } catch (const MatrixError& e) {
+    if (e.code() == ErrCode::kForbidden) limits.record_failed_login(user_id);
+    throw;
+  }
+  limits.record_login(user_id);
+  const services::LoginResult& result = *login;
   co_return ok({{"user_id", result.user_id},
                 {"access_token", result.access_token},
                 {"device_id", result.device_id},

@@ -1,5 +1,6 @@
 // Sending events and reading them one at a time (spec client-server API "Sending events to a
 // room", "Getting events for a room", "Redactions").
+#include "api/client/account_restrictions.hpp"
 #include "api/client/handlers.hpp"
 #include "api/client/json_body.hpp"
 #include "api/client/room_access.hpp"
@@ -37,6 +38,9 @@ Reply put_send(RequestContext& ctx) {
     }
   }
   draft.content = std::move(content);
+  co_await refuse_if_suspended(ctx, "Sending messages");
+  const bool hidden = co_await shadow_banned(ctx);
+  if (hidden) co_return ok({{"event_id", fake_event_id()}});
   services::SendOptions options{ctx.principal.device_id, ctx.request.param("txnId")};
   services::SendResult sent =
       co_await ctx.services->rooms.send_event(room_id, std::move(draft), std::move(options));
@@ -58,6 +62,9 @@ Reply put_state(RequestContext& ctx) {
   draft.state_key = state_key;
   check_field_size(draft.type, "Event type");
   check_field_size(state_key, "State key");
+  co_await refuse_if_suspended(ctx, "Changing room state");
+  const bool hidden = co_await shadow_banned(ctx);
+  if (hidden) co_return ok({{"event_id", fake_event_id()}});
   services::RoomStatePtr room = co_await ctx.services->rooms.require_room(room_id);
   if (const events::Pdu* current = room->find(draft.type, state_key);
       current && current->sender() == draft.sender && current->content() == content) {

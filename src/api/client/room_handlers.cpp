@@ -1,4 +1,5 @@
 // Creating rooms and changing memberships (spec client-server API "Rooms", "Room membership").
+#include "api/client/account_restrictions.hpp"
 #include "api/client/handlers.hpp"
 #include "api/client/json_body.hpp"
 #include "base/matrix_error.hpp"
@@ -92,6 +93,9 @@ Reply post_create_room(RequestContext& ctx) {
   request.creation_content = optional_object(body, "creation_content").value_or(bj::object{});
   request.power_level_content_override = optional_object(body, "power_level_content_override");
   request.initial_state = initial_state(body);
+  co_await refuse_if_suspended(ctx, "Creating rooms");
+  const bool hidden = co_await shadow_banned(ctx);
+  if (hidden) request.invite.clear();  // the room is made, the invitees never hear of it
   std::string room_id = co_await ctx.services->rooms.create_room(std::move(request));
   co_return ok({{"room_id", room_id}});
 }
@@ -101,6 +105,7 @@ Reply post_join_room_id(RequestContext& ctx) {
   const bj::object body = body_object_or_empty(ctx.request);
   std::string room_id = room_id_param(ctx.request);
   std::optional<std::string> reason = optional_string(body, "reason");
+  co_await refuse_if_suspended(ctx, "Joining rooms");
   co_await ctx.services->rooms.join(room_id, ctx.principal.user_id, std::move(reason));
   co_return ok({{"room_id", room_id}});
 }
@@ -111,6 +116,7 @@ Reply post_join(RequestContext& ctx) {
   std::string id_or_alias = ctx.request.param("roomIdOrAlias");
   std::string room_id = co_await resolve_room(*ctx.services, std::move(id_or_alias));
   std::optional<std::string> reason = optional_string(body, "reason");
+  co_await refuse_if_suspended(ctx, "Joining rooms");
   co_await ctx.services->rooms.join(room_id, ctx.principal.user_id, std::move(reason));
   co_return ok({{"room_id", room_id}});
 }
@@ -121,6 +127,9 @@ Reply post_invite(RequestContext& ctx) {
   std::string room_id = room_id_param(ctx.request);
   std::string target = checked_user_id(required_string(body, "user_id"));
   std::optional<std::string> reason = optional_string(body, "reason");
+  co_await refuse_if_suspended(ctx, "Inviting users");
+  const bool hidden = co_await shadow_banned(ctx);
+  if (hidden) co_return ok();
   co_await ctx.services->rooms.invite(room_id, ctx.principal.user_id, target, std::move(reason),
                                       false);
   co_return ok();

@@ -186,6 +186,7 @@ const std::vector<sql::Migration>& schema_migrations() {
       migration_v3_threepids(),
       migration_v5_user_admin(),
       migration_v7_ratelimit(),
+      migration_v9_media(),
   };
   return migrations;
 }

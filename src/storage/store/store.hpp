@@ -6,6 +6,7 @@
 #include "storage/sql/database.hpp"
 #include "storage/store/account_store.hpp"
 #include "storage/store/event_store.hpp"
+#include "storage/store/media_store.hpp"
 #include "storage/store/rate_limit_override_store.hpp"
 #include "storage/store/registration_token_store.hpp"
 #include "storage/store/room_store.hpp"
@@ -42,6 +43,7 @@ class Store {
   RegistrationTokenStore registration_tokens{*db_};
   ThreepidStore threepids{*db_};
   RateLimitOverrideStore rate_limit_overrides{*db_};
+  MediaStore media{*db_};
   UserAdminStore user_admin{*db_};
 };
 

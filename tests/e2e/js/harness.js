@@ -36,17 +36,34 @@ export function myelinPath() {
   return path.resolve(process.env.MYELIN ?? path.join(kRepoRoot, "build/myelin"));
 }
 
+/**
+ * Every rc_* key of myelin (Synapse's names) at a rate no test reaches: tests register and log
+ * in dozens of users from 127.0.0.1 and send bursts of messages.
+ */
+const kLimit = "{per_second: 1000000, burst_count: 1000000}";
+export const kPermissiveRateLimits =
+    `rc_message: ${kLimit}\n` +
+    `rc_registration: ${kLimit}\n` +
+    `rc_registration_token_validity: ${kLimit}\n` +
+    `rc_login: {address: ${kLimit}, account: ${kLimit}, failed_attempts: ${kLimit}}\n` +
+    `rc_joins: {local: ${kLimit}, remote: ${kLimit}}\n` +
+    `rc_invites: {per_room: ${kLimit}, per_user: ${kLimit}, per_issuer: ${kLimit}}\n` +
+    `rc_3pid_validation: ${kLimit}\n`;
+
 /** One `myelin serve` process over a temporary data directory that survives restarts. */
 export class Homeserver {
   /**
    * `config` is YAML appended to the generated config file: open sign-up unless a test
-   * configures its own.
+   * configures its own. `rateLimits` (rc_* YAML) is appended too: permissive limits unless a
+   * test passes its own ("" leaves Synapse's defaults).
    */
   constructor(binary = myelinPath(), serverName = "localhost",
-              { config = "registration: {mode: open}\n" } = {}) {
+              { config = "registration: {mode: open}\n",
+                rateLimits = kPermissiveRateLimits } = {}) {
     this.binary = binary;
     this.serverName = serverName;
     this.extraConfig = config;
+    this.rateLimits = rateLimits;
     this.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "myelin-e2e-js-"));
     this.configPath = path.join(this.dataDir, "homeserver.yaml");
     this.stderrPath = path.join(this.dataDir, "stderr.log");
@@ -65,7 +82,7 @@ export class Homeserver {
       throw new Error(`generate-config failed (${result.status ?? result.signal}): ` +
                       `${result.stderr ?? result.error}`);
     }
-    fs.appendFileSync(this.configPath, "\n" + this.extraConfig);
+    fs.appendFileSync(this.configPath, "\n" + this.extraConfig + "\n" + this.rateLimits);
   }
 
   /** Starts `myelin serve` and resolves once every listener's serving line has appeared. */
