@@ -31,7 +31,7 @@ std::vector<http::Route> client_routes() {
       {Method::kGet, "/_matrix/client/(r0|v3)/register/available", kNone,
        RateLimitClass::kRegistration, get_register_available},
       {Method::kGet, "/_matrix/client/v1/register/m.login.registration_token/validity", kNone,
-       RateLimitClass::kRegistration, get_registration_token_validity},
+       RateLimitClass::kRegistrationTokenValidity, get_registration_token_validity},
       {Method::kGet, "/_matrix/client/(r0|v3)/login", kNone, kNoLimit, get_login_flows},
       {Method::kPost, "/_matrix/client/(r0|v3)/login", kNone, RateLimitClass::kLogin, post_login},
       {Method::kPost, "/_matrix/client/(r0|v3)/logout", kUser, kNoLimit, post_logout},
@@ -184,6 +184,7 @@ std::vector<http::Route> routes() {
            admin_registration_routes,
            admin_flag_routes,
            admin_registration_token_routes,
+           admin_rate_limit_override_routes,
            media_routes,
            admin_media_routes,
        }) {

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "api/routes.hpp"
+#include "app/rate_limit_hook.hpp"
 #include "base/log.hpp"
 #include "base/matrix_error.hpp"
 #include "protocol/crypto/signing_key_file.hpp"
@@ -71,6 +72,7 @@ std::vector<http::ListenerOptions> listener_options(const config::Config& config
       options.name = names;
       options.address = address;
       options.port = listener.port;
+      options.x_forwarded = listener.x_forwarded;
       if (listener.tls) {
         options.tls = http::TlsFiles{config.tls_certificate_path, config.tls_private_key_path};
       }
@@ -126,7 +128,8 @@ Homeserver::Homeserver(const config::Config& config, asio::io_context& io)
   options.listeners = listeners_;
   options.body_limit = config.max_request_body_size;
   server_ = std::make_unique<http::HttpServer>(io, options, http::Router(api::routes()),
-                                               make_authenticator(*services_), services_.get());
+                                               make_authenticator(*services_), services_.get(),
+                                               make_rate_limit_hook(*services_));
 }
 
 Homeserver::~Homeserver() {

@@ -4,6 +4,7 @@
 #include "services/common/service_context.hpp"
 #include "services/media/media_service.hpp"
 #include "services/notifications/push_rule_store.hpp"
+#include "services/ratelimit/rate_limits.hpp"
 #include "services/rooms/room_service.hpp"
 #include "services/sync/presence_service.hpp"
 #include "services/sync/sync_service.hpp"
@@ -27,6 +28,7 @@ struct Services {
         presence(context, rooms),
         shared_secret_registration(context, accounts),
         registration_tokens(context),
+        rate_limits(context),
         media(context) {}
 
   services::ServiceContext& ctx;
@@ -40,6 +42,7 @@ struct Services {
   services::PresenceService presence;
   services::SharedSecretRegistration shared_secret_registration;
   services::RegistrationTokens registration_tokens;
+  services::RateLimits rate_limits;
   services::MediaService media;
 };
 

@@ -19,6 +19,9 @@ std::vector<http::Route> admin_flag_routes();
 // GET/POST/PUT/DELETE /_synapse/admin/v1/registration_tokens[/new|/{token}].
 std::vector<http::Route> admin_registration_token_routes();
 
+// GET/POST/DELETE /_synapse/admin/v1/users/{userId}/override_ratelimit.
+std::vector<http::Route> admin_rate_limit_override_routes();
+
 // Media: v1/media/..., v1/users/{userId}/media, v1/room/{roomId}/media, quarantine, protect.
 std::vector<http::Route> admin_media_routes();
 

@@ -32,6 +32,8 @@ enum class RateLimitClass {
   kMessage,
   kLogin,
   kRegistration,
+  kRegistrationTokenValidity,
+  kThreepidValidation,  // e-mail requestToken endpoints (rc_3pid_validation)
   kJoin,
   kInvite,
   kMediaCreate,
