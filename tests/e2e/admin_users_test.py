@@ -170,6 +170,28 @@ class AdminUsersTest(unittest.TestCase):
         carl = self.login("carl")
         self.call("GET", "/_synapse/admin/v2/users", token=carl)
 
+        # Third-party IDs: replaced as a whole, e-mail addresses in canonical form.
+        with_mail = self.modify("carl", threepids=[
+            {"medium": "email", "address": " Carl@Example.ORG "},
+            {"medium": "email", "address": "c2@example.org"}])
+        self.assertEqual(sorted(t["address"] for t in with_mail["threepids"]),
+                         ["c2@example.org", "carl@example.org"])
+        for threepid in with_mail["threepids"]:
+            self.assertEqual(threepid["medium"], "email")
+            self.assertGreater(threepid["validated_at"], 10 ** 12)
+        one_left = self.modify("carl", threepids=[{"medium": "email",
+                                                   "address": "c2@example.org"}])
+        self.assertEqual([t["address"] for t in one_left["threepids"]], ["c2@example.org"])
+        self.create("mallory")
+        self.error("PUT", "/_synapse/admin/v2/users/" + quote(uid("mallory")),
+                   {"threepids": [{"medium": "email", "address": "c2@example.org"}]},
+                   self.admin, 400, "M_THREEPID_IN_USE")
+        self.assertEqual(self.call("GET", "/_synapse/admin/v2/users/" + quote(uid("mallory")))
+                         ["threepids"], [])
+        created_with = self.create("mia", threepids=[{"medium": "email",
+                                                      "address": "mia@example.org"}])
+        self.assertEqual([t["address"] for t in created_with["threepids"]], ["mia@example.org"])
+
         # Admins may not demote themselves.
         self.error("PUT", "/_synapse/admin/v2/users/" + quote(uid("boss")), {"admin": False},
                    self.admin, 400, "M_UNKNOWN")
@@ -312,7 +334,8 @@ class AdminUsersTest(unittest.TestCase):
     # -- deactivation ------------------------------------------------------------------------
 
     def test_deactivate_erase_and_reactivate(self):
-        self.create("dora", displayname="Dora")
+        self.create("dora", displayname="Dora",
+                    threepids=[{"medium": "email", "address": "dora@example.org"}])
         dora = self.login("dora")
         room = self.room(dora)
         self.assertEqual(self.call("GET", "/_synapse/admin/v1/users/%s/joined_rooms"
@@ -328,6 +351,7 @@ class AdminUsersTest(unittest.TestCase):
         self.assertIs(got["deactivated"], True)
         self.assertIs(got["erased"], True)
         self.assertIsNone(got["displayname"])
+        self.assertEqual(got["threepids"], [])
         self.assertEqual(self.call("GET", "/_synapse/admin/v1/users/%s/joined_rooms"
                                    % quote(uid("dora")))["total"], 0)
         self.assertEqual(self.call("GET", "/_synapse/admin/v1/users/%s/memberships"

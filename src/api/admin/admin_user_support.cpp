@@ -60,12 +60,20 @@ boost::asio::awaitable<bj::object> user_details(Services& services, std::string 
   co_await services.user_admin.flush_connections();
   // Re-read so that last_seen_ts includes this very moment's connections.
   user = co_await require_user(services, user_id);
+  storage::Store& store = services.ctx.store;
+  auto load = [&store, user_id] { return store.threepids.threepids_of(user_id); };
+  std::vector<storage::Threepid> bound = co_await services.ctx.db(std::move(load));
+  bj::array threepids;
+  for (const storage::Threepid& threepid : bound) {
+    threepids.push_back(bj::object{{"medium", threepid.medium},
+                                   {"address", threepid.address},
+                                   {"added_at", threepid.added_at},
+                                   {"validated_at", threepid.validated_at}});
+  }
   co_return bj::object{
       {"name", user.user_id},
       {"displayname", optional_value(user.displayname)},
-      // Third-party IDs and SSO mappings live with the e-mail and OIDC features; none are
-      // reported here yet.
-      {"threepids", bj::array{}},
+      {"threepids", std::move(threepids)},
       {"avatar_url", optional_value(user.avatar_url)},
       {"is_guest", user.is_guest},
       {"admin", user.is_admin},
@@ -78,6 +86,7 @@ boost::asio::awaitable<bj::object> user_details(Services& services, std::string 
       {"consent_server_notice_sent", nullptr},
       {"consent_version", nullptr},
       {"consent_ts", nullptr},
+      // SSO mappings arrive with OIDC login; none exist yet.
       {"external_ids", bj::array{}},
       {"user_type", optional_value(user.user_type)},
       {"locked", user.flags.locked},

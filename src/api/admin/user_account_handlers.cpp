@@ -2,6 +2,8 @@
 // modify account", "Deactivate Account", "Reset password", "Suspend/Unsuspend Account",
 // "Controlling whether a user is shadow-banned", "Login as a user").
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include "api/admin/admin_routes.hpp"
 #include "api/admin/admin_user_support.hpp"
@@ -59,6 +61,59 @@ std::optional<std::string> profile_value(const bj::object& body, std::string_vie
   std::string text(value->as_string());
   if (text.empty()) return std::nullopt;
   return text;
+}
+
+// The threepids list of PUT /v2/users/{userId} as (medium, address), e-mail addresses in
+// canonical form (trimmed, lower-cased: Synapse's canonicalise_email).
+std::set<std::pair<std::string, std::string>> requested_threepids(const bj::value& list) {
+  std::set<std::pair<std::string, std::string>> wanted;
+  for (const bj::value& entry : list.as_array()) {
+    const bj::object& threepid = entry.as_object();
+    const bj::value& medium = threepid.at("medium");
+    const bj::value& address = threepid.at("address");
+    if (!medium.is_string() || !address.is_string()) {
+      throw MatrixError(ErrCode::kBadJson, "'medium' and 'address' must be strings");
+    }
+    std::string text(address.as_string());
+    if (medium.as_string() == "email") {
+      const std::size_t begin = text.find_first_not_of(" \t");
+      const std::size_t end = text.find_last_not_of(" \t");
+      text = begin == std::string::npos ? "" : text.substr(begin, end - begin + 1);
+      std::transform(text.begin(), text.end(), text.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+    }
+    wanted.emplace(std::string(medium.as_string()), std::move(text));
+  }
+  return wanted;
+}
+
+// Makes the user's third-party IDs exactly `list` (Synapse: removed ones are unbound, new ones
+// added as validated now). M_THREEPID_IN_USE when another account holds one of them.
+boost::asio::awaitable<void> replace_threepids(Services& services, std::string user_id,
+                                               bj::value list) {
+  std::set<std::pair<std::string, std::string>> wanted = requested_threepids(list);
+  storage::Store& store = services.ctx.store;
+  const std::int64_t now = services.ctx.now_ms();
+  auto replace = [&store, user_id, wanted, now] {
+    for (const auto& [medium, address] : wanted) {
+      std::optional<std::string> owner = store.threepids.user_of(medium, address);
+      if (owner && *owner != user_id) return false;  // checked first: nothing changes then
+    }
+    for (const storage::Threepid& bound : store.threepids.threepids_of(user_id)) {
+      if (!wanted.contains({bound.medium, bound.address})) {
+        store.threepids.remove(user_id, bound.medium, bound.address);
+      }
+    }
+    for (const auto& [medium, address] : wanted) {
+      if (store.threepids.user_of(medium, address)) continue;
+      if (!store.threepids.add({medium, address, user_id, now, now})) return false;
+    }
+    return true;
+  };
+  const bool replaced = co_await services.ctx.db(std::move(replace));
+  if (!replaced) {
+    throw MatrixError(ErrCode::kThreepidInUse, "Third-party ID is already in use");
+  }
 }
 
 // What PUT /v2/users/{userId} asks for, validated before anything changes.
@@ -130,6 +185,11 @@ boost::asio::awaitable<void> modify_user(http::RequestContext& ctx, std::string 
     auto set = [&store, user_id, url] { store.accounts.set_avatar_url(user_id, url); };
     co_await services.ctx.db(std::move(set));
   }
+  if (const bj::value* threepids = body.if_contains("threepids");
+      threepids && !threepids->is_null()) {
+    bj::value list = *threepids;
+    co_await replace_threepids(services, user_id, std::move(list));
+  }
   if (changes.admin && *changes.admin != user.is_admin) {
     if (user_id == ctx.principal.user_id && !*changes.admin) {
       throw MatrixError::unknown_bad_request("You may not demote yourself.");
@@ -186,6 +246,11 @@ boost::asio::awaitable<void> create_user(http::RequestContext& ctx, std::string 
   if (changes.locked.value_or(false)) {
     auto set = [&store, user_id] { store.user_admin.set_locked(user_id, true); };
     co_await services.ctx.db(std::move(set));
+  }
+  if (const bj::value* threepids = body.if_contains("threepids");
+      threepids && !threepids->is_null()) {
+    bj::value list = *threepids;
+    co_await replace_threepids(services, user_id, std::move(list));
   }
 }
 

@@ -135,6 +135,13 @@ asio::awaitable<void> UserAdminService::deactivate(std::string user_id, bool era
     }
   }
   co_await accounts_.deactivate(user_id);
+  // Synapse removes the addresses too, so that they cannot reset the password.
+  auto unbind = [&store, user_id] {
+    for (const storage::Threepid& bound : store.threepids.threepids_of(user_id)) {
+      store.threepids.remove(user_id, bound.medium, bound.address);
+    }
+  };
+  co_await ctx_.db(std::move(unbind));
   if (erase) {
     auto mark = [&store, user_id] { store.user_admin.set_erased(user_id, true); };
     co_await ctx_.db(std::move(mark));
