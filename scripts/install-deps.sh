@@ -13,7 +13,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-canonicaljson python3-signedjson
-  python3-yaml python3-aiohttp python3-matrix-nio
+  python3-yaml python3-aiohttp python3-matrix-nio python3-aiosmtpd
 )
 
 missing=()

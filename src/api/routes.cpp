@@ -2,6 +2,7 @@
 
 #include "api/admin/admin_routes.hpp"
 #include "api/client/handlers.hpp"
+#include "api/client/threepid_handlers.hpp"
 #include "api/media/media_routes.hpp"
 
 namespace myelin::api {
@@ -37,7 +38,8 @@ std::vector<http::Route> client_routes() {
       {Method::kPost, "/_matrix/client/(r0|v3)/logout", kUser, kNoLimit, post_logout},
       {Method::kPost, "/_matrix/client/(r0|v3)/logout/all", kUser, kNoLimit, post_logout_all},
       {Method::kGet, "/_matrix/client/(r0|v3)/account/whoami", kUser, kNoLimit, get_whoami},
-      {Method::kPost, "/_matrix/client/(r0|v3)/account/password", kUser, kDefault, post_password},
+      {Method::kPost, "/_matrix/client/(r0|v3)/account/password", kNone, kDefault,
+       post_account_password},
       {Method::kPost, "/_matrix/client/(r0|v3)/account/deactivate", kUser, kDefault,
        post_deactivate},
       {Method::kGet, "/_matrix/client/(r0|v3)/devices", kUser, kDefault, get_devices},
@@ -184,6 +186,7 @@ std::vector<http::Route> routes() {
            admin_registration_routes,
            admin_flag_routes,
            admin_registration_token_routes,
+           threepid_routes,
            admin_rate_limit_override_routes,
            media_routes,
            admin_media_routes,

@@ -2,6 +2,7 @@
 
 #include "services/auth_support/uia_sessions.hpp"
 #include "services/common/service_context.hpp"
+#include "services/email/threepid_service.hpp"
 #include "services/media/media_service.hpp"
 #include "services/notifications/push_rule_store.hpp"
 #include "services/ratelimit/rate_limits.hpp"
@@ -28,6 +29,8 @@ struct Services {
         presence(context, rooms),
         shared_secret_registration(context, accounts),
         registration_tokens(context),
+        mailer(context.config, context.now_ms),
+        threepids(context, mailer),
         rate_limits(context),
         media(context) {}
 
@@ -42,6 +45,8 @@ struct Services {
   services::PresenceService presence;
   services::SharedSecretRegistration shared_secret_registration;
   services::RegistrationTokens registration_tokens;
+  services::Mailer mailer;  // e-mail through the SMTP relay (email:)
+  services::ThreepidService threepids;
   services::RateLimits rate_limits;
   services::MediaService media;
 };

@@ -5,6 +5,7 @@
 
 #include "api/client/handlers.hpp"
 #include "api/client/json_body.hpp"
+#include "api/client/threepid_handlers.hpp"
 #include "base/matrix_error.hpp"
 #include "services/services.hpp"
 
@@ -51,7 +52,8 @@ Reply post_login(RequestContext& ctx) {
     throw MatrixError::unknown_bad_request("Unknown login type " + type);
   }
   Services& services = *ctx.services;
-  std::string user_id = login_user_id(services, identifier_user(body));
+  std::optional<std::string> by_address = co_await thirdparty_login_user(ctx, body);
+  std::string user_id = by_address ? *by_address : login_user_id(services, identifier_user(body));
   std::string password = required_string(body, "password");
   std::optional<std::string> device_id = optional_string(body, "device_id");
   std::optional<std::string> display_name = optional_string(body, "initial_device_display_name");

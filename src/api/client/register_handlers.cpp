@@ -4,6 +4,7 @@
 
 #include "api/client/handlers.hpp"
 #include "api/client/json_body.hpp"
+#include "api/client/threepid_handlers.hpp"
 #include "api/client/user_interactive_auth.hpp"
 #include "base/matrix_error.hpp"
 #include "services/services.hpp"
@@ -99,8 +100,8 @@ Reply post_register(RequestContext& ctx) {
   }
   if (failure) std::rethrow_exception(failure);
 
-  // ---- E-mail (helper "email"): bind the address the m.login.email.identity stage verified
-  // ---- (uia.completed->proofs) to result->user_id here, before the session ends.
+  // The address the m.login.email.identity stage proved now belongs to the new account.
+  co_await bind_registered_email(ctx, *uia.completed, result->user_id);
 
   services.uia.end(session_id);
   bj::object response{{"user_id", result->user_id}, {"home_server", services.ctx.server_name()}};

@@ -26,6 +26,10 @@ using UiaStageCheckFn = boost::asio::awaitable<services::UiaStageCheck> (*)(cons
 boost::asio::awaitable<services::UiaStageCheck> check_password_stage(
     const UiaStageRequest& request);
 
+// m.login.email.identity: threepid_creds of a validated e-mail session; proves the address.
+boost::asio::awaitable<services::UiaStageCheck> check_email_identity_stage(
+    const UiaStageRequest& request);
+
 // m.login.registration_token: a valid token; reserves one of its uses for the session.
 boost::asio::awaitable<services::UiaStageCheck> check_registration_token_stage(
     const UiaStageRequest& request);

@@ -21,6 +21,7 @@ struct StageCheck {
 constexpr StageCheck kStageChecks[] = {
     {"m.login.password", check_password_stage},
     {"m.login.registration_token", check_registration_token_stage},
+    {"m.login.email.identity", check_email_identity_stage},
 };
 
 UiaStageCheckFn find_stage_check(std::string_view type) {

@@ -19,14 +19,15 @@ namespace {
 // A reply other than `expected` ends the attempt: 4xx may pass on a later attempt, 5xx never.
 void expect(const smtp::Reply& reply, int expected, const char* step) {
   if (reply.code == expected) return;
-  throw SmtpError(!reply.transient(), std::string("the mail server refused ") + step + ": " +
-                                          std::to_string(reply.code) + " " + reply.text());
+  throw SmtpError(reply.transient() ? SmtpFailure::kDeferred : SmtpFailure::kRefused,
+                  std::string("the mail server refused ") + step + ": " +
+                      std::to_string(reply.code) + " " + reply.text());
 }
 
 // Addresses go inside <...>; a CR, LF or '>' there would let a recipient smuggle commands.
 std::string envelope_address(const std::string& address) {
   if (address.find_first_of("\r\n<>") != std::string::npos) {
-    throw SmtpError(true, "invalid e-mail address");
+    throw SmtpError(SmtpFailure::kRefused, "invalid e-mail address");
   }
   return "<" + address + ">";
 }
@@ -121,7 +122,8 @@ asio::awaitable<void> SmtpClient::attempt(std::string from_address, std::string 
       extensions = smtp::parse_ehlo(hello);
     }
     if (settings_.require_tls && !connection.encrypted()) {
-      throw SmtpError(true, "the mail server does not offer STARTTLS, and TLS is required");
+      throw SmtpError(SmtpFailure::kInsecure,
+                      "the mail server does not offer STARTTLS, and TLS is required");
     }
 
     if (!settings_.user.empty()) {
@@ -141,7 +143,8 @@ asio::awaitable<void> SmtpClient::attempt(std::string from_address, std::string 
         smtp::Reply password_accepted = co_await connection.command(password);
         expect(password_accepted, 235, "the credentials");
       } else {
-        throw SmtpError(true, "the mail server offers neither AUTH PLAIN nor AUTH LOGIN");
+        throw SmtpError(SmtpFailure::kRefused,
+                        "the mail server offers neither AUTH PLAIN nor AUTH LOGIN");
       }
     }
 

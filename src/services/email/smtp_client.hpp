@@ -31,17 +31,27 @@ struct SmtpSettings {
   static SmtpSettings from_config(const config::Config& config);
 };
 
-// Why a message could not be sent. Permanent: trying again cannot help (5xx, a certificate not
-// trusted, no TLS where it is required, credentials refused); otherwise every attempt failed
-// transiently (4xx, no connection, time-outs).
+// What kind of failure ended a send. Only kUnreachable and kDeferred are worth another
+// attempt; the others cannot pass by trying again.
+enum class SmtpFailure {
+  kUnreachable,  // no connection, or it broke or timed out
+  kDeferred,     // 4xx: the relay asks to try again later
+  kRefused,      // 5xx, credentials refused, a reply that is no SMTP
+  kInsecure,     // the certificate is not trusted, or TLS is required but not offered
+};
+
+// Why a message could not be sent; what() has the details for the log.
 class SmtpError : public std::runtime_error {
  public:
-  SmtpError(bool permanent, const std::string& what)
-      : std::runtime_error(what), permanent_(permanent) {}
-  bool permanent() const { return permanent_; }
+  SmtpError(SmtpFailure failure, const std::string& what)
+      : std::runtime_error(what), failure_(failure) {}
+  SmtpFailure failure() const { return failure_; }
+  bool permanent() const {
+    return failure_ == SmtpFailure::kRefused || failure_ == SmtpFailure::kInsecure;
+  }
 
  private:
-  bool permanent_;
+  SmtpFailure failure_;
 };
 
 // Sends mail through one relay (RFC 5321): plain, STARTTLS or implicit TLS with the relay's

@@ -2,8 +2,8 @@
 
 #include <openssl/ssl.h>
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -30,7 +30,7 @@ constexpr std::size_t kMaxBuffered = 64 * 1024;
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
 [[noreturn]] void fail_transient(const std::string& what, const error_code& ec) {
-  throw SmtpError(false, what + ": " + ec.message());
+  throw SmtpError(SmtpFailure::kUnreachable, what + ": " + ec.message());
 }
 
 }  // namespace
@@ -45,14 +45,16 @@ asio::awaitable<void> SmtpConnection::connect(std::string host, std::uint16_t po
   timer_.expires_after(timeout_);
   auto resolved =
       co_await (resolver.async_resolve(host, service, kNoThrow) || timer_.async_wait(kNoThrow));
-  if (resolved.index() == 1) throw SmtpError(false, "timed out resolving " + host);
+  if (resolved.index() == 1)
+    throw SmtpError(SmtpFailure::kUnreachable, "timed out resolving " + host);
   auto [resolve_error, endpoints] = std::get<0>(std::move(resolved));
   if (resolve_error) fail_transient("cannot resolve " + host, resolve_error);
 
   timer_.expires_after(timeout_);
   auto connected = co_await (asio::async_connect(stream_.next_layer(), endpoints, kNoThrow) ||
                              timer_.async_wait(kNoThrow));
-  if (connected.index() == 1) throw SmtpError(false, "timed out connecting to " + host);
+  if (connected.index() == 1)
+    throw SmtpError(SmtpFailure::kUnreachable, "timed out connecting to " + host);
   auto [connect_error, endpoint] = std::get<0>(connected);
   if (connect_error) {
     fail_transient("cannot connect to " + host + ":" + std::to_string(port), connect_error);
@@ -63,7 +65,7 @@ asio::awaitable<void> SmtpConnection::start_tls(std::string host) {
   if (buffer_.size() != 0) {
     // Bytes sent before the handshake would be taken as if they came encrypted (the STARTTLS
     // command-injection problem, CVE-2011-0411 and kin).
-    throw SmtpError(true, "the mail server sent data before the TLS handshake");
+    throw SmtpError(SmtpFailure::kInsecure, "the mail server sent data before the TLS handshake");
   }
   // SNI, so a relay serving several names presents the right certificate.
   SSL_set_tlsext_host_name(stream_.native_handle(), host.c_str());
@@ -72,15 +74,18 @@ asio::awaitable<void> SmtpConnection::start_tls(std::string host) {
   timer_.expires_after(timeout_);
   auto done = co_await (stream_.async_handshake(asio::ssl::stream_base::client, kNoThrow) ||
                         timer_.async_wait(kNoThrow));
-  if (done.index() == 1) throw SmtpError(false, "timed out in the TLS handshake with " + host);
+  if (done.index() == 1)
+    throw SmtpError(SmtpFailure::kUnreachable, "timed out in the TLS handshake with " + host);
   auto [ec] = std::get<0>(done);
   if (ec) {
     const long verify = SSL_get_verify_result(stream_.native_handle());
     if (verify != X509_V_OK) {
-      throw SmtpError(true, "the mail server's TLS certificate is not trusted (" +
-                                std::string(X509_verify_cert_error_string(verify)) + ")");
+      throw SmtpError(SmtpFailure::kInsecure,
+                      "the mail server's TLS certificate is not trusted (" +
+                          std::string(X509_verify_cert_error_string(verify)) + ")");
     }
-    throw SmtpError(true, "TLS handshake with the mail server failed: " + ec.message());
+    throw SmtpError(SmtpFailure::kInsecure,
+                    "TLS handshake with the mail server failed: " + ec.message());
   }
   encrypted_ = true;
 }
@@ -96,7 +101,8 @@ asio::awaitable<std::string> SmtpConnection::read_line() {
     read = co_await (asio::async_read_until(stream_.next_layer(), buffer_, "\r\n", kNoThrow) ||
                      timer_.async_wait(kNoThrow));
   }
-  if (read.index() == 1) throw SmtpError(false, "timed out waiting for the mail server");
+  if (read.index() == 1)
+    throw SmtpError(SmtpFailure::kUnreachable, "timed out waiting for the mail server");
   auto [ec, size] = std::get<0>(read);
   if (ec) fail_transient("the mail server closed the connection", ec);
   std::string line(size - 2, '\0');
@@ -114,7 +120,7 @@ asio::awaitable<smtp::Reply> SmtpConnection::read_reply() {
     try {
       reply = parser.feed(line);
     } catch (const std::runtime_error& e) {
-      throw SmtpError(true, e.what());
+      throw SmtpError(SmtpFailure::kRefused, e.what());
     }
     if (reply) co_return std::move(*reply);
   }
@@ -131,7 +137,8 @@ asio::awaitable<void> SmtpConnection::write(std::string data) {
     written = co_await (asio::async_write(stream_.next_layer(), asio::buffer(data), kNoThrow) ||
                         timer_.async_wait(kNoThrow));
   }
-  if (written.index() == 1) throw SmtpError(false, "timed out writing to the mail server");
+  if (written.index() == 1)
+    throw SmtpError(SmtpFailure::kUnreachable, "timed out writing to the mail server");
   auto [ec, size] = std::get<0>(written);
   if (ec) fail_transient("cannot write to the mail server", ec);
 }
