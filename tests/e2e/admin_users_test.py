@@ -426,6 +426,8 @@ class AdminUsersTest(unittest.TestCase):
                    "M_USER_SUSPENDED")
         self.error("POST", "/_matrix/client/v3/rooms/%s/invite" % quote(room),
                    {"user_id": uid("pleb")}, sue, 403, "M_USER_SUSPENDED")
+        self.error("PUT", "/_matrix/client/v3/profile/%s/displayname" % quote(uid("sue")),
+                   {"displayname": "S"}, sue, 403, "M_USER_SUSPENDED")
         # Reading still works.
         self.messages(sue, room)
         self.call("GET", "/_matrix/client/v3/sync?timeout=0", token=sue)

@@ -1,6 +1,7 @@
 // Profiles: display names and avatars (spec client-server API "Profiles"). A change is also sent
 // as a fresh m.room.member join event into every room the user is in, as Synapse does, so that
 // the other members see it (spec "Events on Change of Profile Information").
+#include "api/client/account_restrictions.hpp"
 #include "api/client/handlers.hpp"
 #include "api/client/json_body.hpp"
 #include "base/matrix_error.hpp"
@@ -102,6 +103,7 @@ Reply put_field(RequestContext& ctx, Field field) {
   }
   const bj::object body = body_object(ctx.request);
   std::optional<std::string> value = new_value(body, field);
+  co_await refuse_if_suspended(ctx, "Changing profile data");
   storage::Store& store = services.ctx.store;
   auto save = [&store, user_id, value, field] {
     if (field == Field::kDisplayname) {
