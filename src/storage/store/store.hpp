@@ -9,6 +9,7 @@
 #include "storage/store/media_store.hpp"
 #include "storage/store/rate_limit_override_store.hpp"
 #include "storage/store/registration_token_store.hpp"
+#include "storage/store/room_admin_store.hpp"
 #include "storage/store/room_store.hpp"
 #include "storage/store/stream_counter.hpp"
 #include "storage/store/threepid_store.hpp"
@@ -45,6 +46,7 @@ class Store {
   RateLimitOverrideStore rate_limit_overrides{*db_};
   MediaStore media{*db_};
   UserAdminStore user_admin{*db_};
+  RoomAdminStore room_admin{*db_};
 };
 
 }  // namespace myelin::storage
