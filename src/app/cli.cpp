@@ -7,6 +7,7 @@
 #include "app/generate_config_command.hpp"
 #include "app/json_command.hpp"
 #include "app/key_command.hpp"
+#include "app/register_user_command.hpp"
 #include "app/serve_command.hpp"
 #include "app/version.hpp"
 
@@ -25,6 +26,7 @@ int run_cli(int argc, char** argv) {
   app::add_key_commands(app, exit_code);
   app::add_event_commands(app, exit_code);
   app::add_serve_command(app, exit_code);
+  app::add_register_user_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
