@@ -28,10 +28,14 @@ PASSWORD = "correct horse battery staple"
 NOTIF_FROM = "Your %(app)s homeserver <noreply@example.org>"
 
 
+# Synapse's rc_3pid_validation default (burst 5) would stop these tests' many requestTokens.
+RATE_LIMITS = "rc_3pid_validation: {per_second: 100, burst_count: 100}\n"
+
+
 def email_config(port, host="127.0.0.1", extra="", registration="{mode: open, require_email: true}"):
-    return ("registration: %s\nemail:\n  smtp_host: %s\n  smtp_port: %d\n"
-            "  notif_from: \"%s\"\n  app_name: Myelin\n%s" % (registration, host, port,
-                                                             NOTIF_FROM, extra))
+    return ("%sregistration: %s\nemail:\n  smtp_host: %s\n  smtp_port: %d\n"
+            "  notif_from: \"%s\"\n  app_name: Myelin\n%s" % (RATE_LIMITS, registration, host,
+                                                             port, NOTIF_FROM, extra))
 
 
 def free_port():
@@ -271,10 +275,27 @@ class EmailTest(unittest.TestCase):
         self.assertEqual((status, answer.get("errcode")), (400, "M_INVALID_PARAM"))
         status, answer = self.request_token(server, "register", "not-an-address", "s")
         self.assertEqual((status, answer.get("errcode")), (400, "M_INVALID_PARAM"))
+        status, answer = server.request("POST", V3 + "/register/email/requestToken",
+                                        {"client_secret": "s", "email": "a@b.c",
+                                         "send_attempt": 1, "next_link": "javascript:alert(1)"})
+        self.assertEqual((status, answer.get("errcode")), (400, "M_INVALID_PARAM"))
         self.assertEqual(sink.messages(), [])
         status, _ = server.request("GET", "/_matrix/client/unstable/registration/email/"
                                    "submit_token?sid=x")
         self.assertEqual(status, 400)
+
+    def test_next_link_receives_the_browser(self):
+        sink = self.sink()
+        server = self.server(email_config(sink.port))
+        status, body = server.request("POST", V3 + "/register/email/requestToken",
+                                      {"client_secret": "s1", "email": "h@example.org",
+                                       "send_attempt": 1,
+                                       "next_link": "https://app.example/welcome?x=1"})
+        self.assertEqual(status, 200, body)
+        path, _ = link_of(sink.messages()[-1])
+        status, headers, _ = server.request_full("GET", path)
+        self.assertEqual(status, 302)
+        self.assertEqual(headers["location"], "https://app.example/welcome?x=1")
 
     def test_starttls_with_a_trusted_ca_and_auth(self):
         cert, key = smtp_sink.make_certificate(self.tmp)

@@ -24,6 +24,7 @@ services::EmailTokenRequest token_request(const bj::object& body) {
   std::optional<std::int64_t> attempt = optional_int(body, "send_attempt");
   if (!attempt) throw MatrixError(ErrCode::kMissingParam, "Missing 'send_attempt'");
   request.send_attempt = *attempt;
+  request.next_link = optional_string(body, "next_link");
   return request;
 }
 
@@ -133,9 +134,10 @@ Reply get_submit_token(RequestContext& ctx) {
     co_return html_page(400, "Invalid link", "This validation link is incomplete.");
   }
   std::optional<MatrixError> failure;
+  std::optional<std::string> next_link;
   try {
-    co_await ctx.services->threepids.submit_token(std::move(*sid), std::move(*client_secret),
-                                                  std::move(*token));
+    next_link = co_await ctx.services->threepids.submit_token(
+        std::move(*sid), std::move(*client_secret), std::move(*token));
   } catch (const MatrixError& e) {
     failure.emplace(e);
   }
@@ -143,6 +145,13 @@ Reply get_submit_token(RequestContext& ctx) {
     co_return html_page(400, "Validation failed",
                         "This validation link is unknown or has expired. Request a new one "
                         "from your client.");
+  }
+  if (next_link) {
+    // Spec: the client asked for the browser to continue there.
+    http::Response redirect;
+    redirect.status = 302;
+    redirect.headers.set("Location", *next_link);
+    co_return redirect;
   }
   co_return html_page(200, "Email validated",
                       "Your email address has been validated. Return to your client to "
@@ -221,8 +230,8 @@ std::vector<http::Route> threepid_routes() {
   using http::AuthKind;
   using http::Method;
   using http::RateLimitClass;
-  // Synapse limits requestToken with rc_3pid_validation; kRegistration is the nearest class.
-  constexpr RateLimitClass kMail = RateLimitClass::kRegistration;
+  // Each requestToken may send a mail: rc_3pid_validation, as Synapse.
+  constexpr RateLimitClass kMail = RateLimitClass::kThreepidValidation;
   constexpr RateLimitClass kDefault = RateLimitClass::kDefault;
   return {
       {Method::kPost, "/_matrix/client/(r0|v3)/register/email/requestToken", AuthKind::kNone, kMail,

@@ -78,8 +78,18 @@ asio::awaitable<std::string> ThreepidService::request_email_token(ValidationPurp
                       "Email validation is not supported on this server");
   }
   check_client_secret(request.client_secret);
+  if (request.next_link && !request.next_link->starts_with("https://") &&
+      !request.next_link->starts_with("http://")) {
+    // Synapse: only http(s) links; anything else (javascript:, data:) could harm the browser.
+    throw MatrixError(ErrCode::kInvalidParam, "next_link must be an http or https URL");
+  }
   const std::string address = canonical_email(request.email);
   storage::ThreepidStore& store = ctx_.store.threepids;
+  const std::int64_t now = ctx_.now_ms();
+  const std::int64_t lifetime = ctx_.config.email.validation_token_lifetime_ms;
+  // Sessions no longer of use go as new ones come: one indexed DELETE, no sweeper needed.
+  auto sweep = [&store, now, lifetime] { store.remove_sessions_before(now - lifetime); };
+  co_await ctx_.db(std::move(sweep));
 
   auto find_owner = [&store, address] { return store.user_of(kEmail, address); };
   std::optional<std::string> owner = co_await ctx_.db(std::move(find_owner));
@@ -108,7 +118,8 @@ asio::awaitable<std::string> ThreepidService::request_email_token(ValidationPurp
     session.client_secret = request.client_secret;
   }
   session.token = random_token(32);
-  session.token_expires = ctx_.now_ms() + ctx_.config.email.validation_token_lifetime_ms;
+  session.next_link = request.next_link;
+  session.token_expires = now + lifetime;
 
   const std::string link = validation_link(ctx_.config.public_baseurl, purpose, session.token,
                                            session.client_secret, session.sid);
@@ -131,8 +142,9 @@ asio::awaitable<std::string> ThreepidService::request_email_token(ValidationPurp
   co_return session.sid;
 }
 
-asio::awaitable<void> ThreepidService::submit_token(std::string sid, std::string client_secret,
-                                                    std::string token) {
+asio::awaitable<std::optional<std::string>> ThreepidService::submit_token(std::string sid,
+                                                                          std::string client_secret,
+                                                                          std::string token) {
   storage::ThreepidStore& store = ctx_.store.threepids;
   const std::int64_t now = ctx_.now_ms();
   auto validate = [&store, sid, client_secret, token, now] {
@@ -142,6 +154,7 @@ asio::awaitable<void> ThreepidService::submit_token(std::string sid, std::string
   if (!session) {
     throw MatrixError(ErrCode::kThreepidAuthFailed, "Validation token not found or has expired");
   }
+  co_return session->next_link;
 }
 
 asio::awaitable<std::optional<ValidatedThreepid>> ThreepidService::validated(

@@ -18,6 +18,8 @@ struct EmailTokenRequest {
   std::string client_secret;
   std::string email;
   std::int64_t send_attempt = 0;
+  // Where the browser goes once the link was followed; http(s) only.
+  std::optional<std::string> next_link;
 };
 
 // A validated address (what m.login.email.identity proves).
@@ -43,10 +45,12 @@ class ThreepidService {
   // ("Unable to send email: ..."), the session kept so the client may try again.
   boost::asio::awaitable<std::string> request_email_token(ValidationPurpose purpose,
                                                           EmailTokenRequest request);
-  // The link's target: marks the session validated. M_THREEPID_AUTH_FAILED (as Synapse's
-  // "Validation token not found or has expired") when nothing matches.
-  boost::asio::awaitable<void> submit_token(std::string sid, std::string client_secret,
-                                            std::string token);
+  // The link's target: marks the session validated and answers its next_link, if any.
+  // M_THREEPID_AUTH_FAILED (as Synapse's "Validation token not found or has expired") when
+  // nothing matches.
+  boost::asio::awaitable<std::optional<std::string>> submit_token(std::string sid,
+                                                                  std::string client_secret,
+                                                                  std::string token);
   // The address a validated session proves, or nullopt (unknown, not validated, expired).
   boost::asio::awaitable<std::optional<ValidatedThreepid>> validated(std::string sid,
                                                                      std::string client_secret);

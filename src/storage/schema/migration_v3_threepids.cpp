@@ -21,7 +21,7 @@ CREATE INDEX user_threepids_by_user ON user_threepids (user_id);
 -- One validation session per (client_secret, medium, address), as Synapse: asking again with
 -- the same client secret returns the same sid. send_attempt is the highest the client sent;
 -- token is the secret mailed in the link, valid until token_expires; validated_at is set once
--- the link was followed.
+-- the link was followed; next_link is where the browser goes after that (spec requestToken).
 CREATE TABLE threepid_validation_sessions (
   sid TEXT PRIMARY KEY,
   medium TEXT NOT NULL,
@@ -30,7 +30,8 @@ CREATE TABLE threepid_validation_sessions (
   send_attempt {{BIGINT}} NOT NULL,
   token TEXT NOT NULL,
   token_expires {{BIGINT}} NOT NULL,
-  validated_at {{BIGINT}}
+  validated_at {{BIGINT}},
+  next_link TEXT
 );
 CREATE UNIQUE INDEX threepid_validation_sessions_by_secret
   ON threepid_validation_sessions (client_secret, medium, address);

@@ -11,11 +11,11 @@ namespace {
 
 constexpr const char* kSessionColumns =
     "SELECT sid, medium, address, client_secret, send_attempt, token, token_expires,"
-    " validated_at FROM threepid_validation_sessions ";
+    " validated_at, next_link FROM threepid_validation_sessions ";
 
 ThreepidValidationSession read_session(const Row& row) {
-  return {row.text(0),  row.text(1), row.text(2),  row.text(3),
-          row.int64(4), row.text(5), row.int64(6), row.optional_int64(7)};
+  return {row.text(0), row.text(1),  row.text(2),           row.text(3),         row.int64(4),
+          row.text(5), row.int64(6), row.optional_int64(7), row.optional_text(8)};
 }
 
 }  // namespace
@@ -84,12 +84,13 @@ void ThreepidStore::save_session(const ThreepidValidationSession& s) {
   db_.write([&](Connection& c) {
     c.execute(
         "INSERT INTO threepid_validation_sessions (sid, medium, address, client_secret,"
-        " send_attempt, token, token_expires, validated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " send_attempt, token, token_expires, validated_at, next_link)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (sid) DO UPDATE SET send_attempt = excluded.send_attempt,"
         " token = excluded.token, token_expires = excluded.token_expires,"
-        " validated_at = excluded.validated_at",
+        " validated_at = excluded.validated_at, next_link = excluded.next_link",
         {s.sid, s.medium, s.address, s.client_secret, s.send_attempt, s.token, s.token_expires,
-         s.validated_at});
+         s.validated_at, s.next_link});
   });
 }
 

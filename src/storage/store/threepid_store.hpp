@@ -28,6 +28,7 @@ struct ThreepidValidationSession {
   std::string token;
   std::int64_t token_expires = 0;            // ms
   std::optional<std::int64_t> validated_at;  // ms; set when the link was followed
+  std::optional<std::string> next_link;      // where the link sends the browser afterwards
 };
 
 // Bound third-party identifiers and their validation sessions. Every call blocks: run on a

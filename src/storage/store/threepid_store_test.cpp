@@ -32,9 +32,11 @@ TEST_F(ThreepidStoreTest, AnAddressBelongsToOneAccount) {
 }
 
 TEST_F(ThreepidStoreTest, SessionsValidateWithTheirTokenBeforeItExpires) {
-  ThreepidValidationSession session{"sid1", "email", "a@b.c", "secret", 1, "tok", 1000, {}};
+  ThreepidValidationSession session{
+      "sid1", "email", "a@b.c", "secret", 1, "tok", 1000, {}, "https://app.example/done"};
   threepids().save_session(session);
   EXPECT_EQ(threepids().session_for("secret", "email", "a@b.c")->sid, "sid1");
+  EXPECT_EQ(threepids().session("sid1")->next_link, "https://app.example/done");
   EXPECT_EQ(threepids().session_for("other", "email", "a@b.c"), std::nullopt);
 
   EXPECT_EQ(threepids().validate("sid1", "secret", "wrong", 10), std::nullopt);
@@ -52,7 +54,9 @@ TEST_F(ThreepidStoreTest, SessionsValidateWithTheirTokenBeforeItExpires) {
   session.token = "tok2";
   session.token_expires = 5000;
   session.validated_at = std::nullopt;
+  session.next_link = std::nullopt;
   threepids().save_session(session);
+  EXPECT_EQ(threepids().session("sid1")->next_link, std::nullopt);
   EXPECT_EQ(threepids().session("sid1")->send_attempt, 2);
   EXPECT_EQ(threepids().validate("sid1", "secret", "tok", 700), std::nullopt);
   EXPECT_TRUE(threepids().validate("sid1", "secret", "tok2", 700));
