@@ -185,6 +185,10 @@ std::vector<http::Route> routes() {
   for (auto feature_routes : std::initializer_list<std::vector<http::Route> (*)()>{
            admin_registration_routes,
            admin_flag_routes,
+           admin_user_list_routes,
+           admin_user_account_routes,
+           admin_user_session_routes,
+           admin_user_data_routes,
            admin_registration_token_routes,
            threepid_routes,
            admin_rate_limit_override_routes,

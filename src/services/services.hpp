@@ -13,6 +13,7 @@
 #include "services/users/account_service.hpp"
 #include "services/users/registration_tokens.hpp"
 #include "services/users/shared_secret_registration.hpp"
+#include "services/users/user_admin_service.hpp"
 
 namespace myelin {
 
@@ -31,6 +32,7 @@ struct Services {
         registration_tokens(context),
         mailer(context.config, context.now_ms),
         threepids(context, mailer),
+        user_admin(context, accounts, rooms),
         rate_limits(context),
         media(context) {}
 
@@ -47,6 +49,7 @@ struct Services {
   services::RegistrationTokens registration_tokens;
   services::Mailer mailer;  // e-mail through the SMTP relay (email:)
   services::ThreepidService threepids;
+  services::UserAdminService user_admin;
   services::RateLimits rate_limits;
   services::MediaService media;
 };

@@ -112,6 +112,7 @@ class AdminUsersTest(unittest.TestCase):
             ("GET", "/_synapse/admin/v2/users"),
             ("GET", "/_synapse/admin/v3/users"),
             ("GET", "/_synapse/admin/v1/username_available?username=x"),
+            ("GET", "/_synapse/admin/v1/threepid/email/users/a%40b.c"),
             ("GET", "/_synapse/admin/v2/users/" + target),
             ("PUT", "/_synapse/admin/v2/users/" + target),
             ("POST", "/_synapse/admin/v1/deactivate/" + target),
@@ -188,6 +189,10 @@ class AdminUsersTest(unittest.TestCase):
                    self.admin, 400, "M_THREEPID_IN_USE")
         self.assertEqual(self.call("GET", "/_synapse/admin/v2/users/" + quote(uid("mallory")))
                          ["threepids"], [])
+        self.assertEqual(self.call("GET", "/_synapse/admin/v1/threepid/email/users/"
+                                   + quote("c2@example.org")), {"user_id": uid("carl")})
+        self.error("GET", "/_synapse/admin/v1/threepid/email/users/" + quote("carl@example.org"),
+                   None, self.admin, 404, "M_NOT_FOUND")
         created_with = self.create("mia", threepids=[{"medium": "email",
                                                       "address": "mia@example.org"}])
         self.assertEqual([t["address"] for t in created_with["threepids"]], ["mia@example.org"])

@@ -15,6 +15,14 @@ using Reply = boost::asio::awaitable<http::Response>;
 std::vector<http::Route> admin_registration_routes();
 // GET/PUT /_synapse/admin/v1/users/{userId}/admin.
 std::vector<http::Route> admin_flag_routes();
+// GET /_synapse/admin/v2/users, /v3/users, /v1/username_available, /v1/threepid/.../users/....
+std::vector<http::Route> admin_user_list_routes();
+// GET/PUT v2/users/{userId}, v1/deactivate, reset_password, suspend, shadow_ban, login-as.
+std::vector<http::Route> admin_user_account_routes();
+// Whois (admin and spec client paths) and v2/users/{userId}/devices.
+std::vector<http::Route> admin_user_session_routes();
+// v1/users/{userId}/joined_rooms, memberships, accountdata, pushers.
+std::vector<http::Route> admin_user_data_routes();
 
 // GET/POST/PUT/DELETE /_synapse/admin/v1/registration_tokens[/new|/{token}].
 std::vector<http::Route> admin_registration_token_routes();

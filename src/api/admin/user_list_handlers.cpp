@@ -1,5 +1,6 @@
-// Listing users and checking user names: GET /_synapse/admin/v2/users, /v3/users and
-// /v1/username_available (Synapse Admin API, "List Accounts", "Check username availability").
+// Listing and finding users: GET /_synapse/admin/v2/users, /v3/users, /v1/username_available
+// and /v1/threepid/{medium}/users/{address} (Synapse Admin API, "List Accounts", "Check
+// username availability", "Find a user based on their Third Party ID").
 #include <algorithm>
 
 #include "api/admin/admin_routes.hpp"
@@ -95,6 +96,18 @@ Reply get_username_available(http::RequestContext& ctx) {
   co_return ok({{"available", true}});
 }
 
+// GET /_synapse/admin/v1/threepid/{medium}/users/{address} — {user_id} of the account the
+// address is bound to; 404 "User not found" otherwise.
+Reply get_user_by_threepid(http::RequestContext& ctx) {
+  std::string medium = ctx.request.param("medium");
+  std::string address = ctx.request.param("address");
+  storage::Store& store = ctx.services->ctx.store;
+  auto find = [&store, medium, address] { return store.threepids.user_of(medium, address); };
+  std::optional<std::string> user_id = co_await ctx.services->ctx.db(std::move(find));
+  if (!user_id) throw MatrixError(ErrCode::kNotFound, "User not found");
+  co_return ok({{"user_id", *user_id}});
+}
+
 }  // namespace
 
 std::vector<http::Route> admin_user_list_routes() {
@@ -108,6 +121,8 @@ std::vector<http::Route> admin_user_list_routes() {
        get_users_v3},
       {Method::kGet, "/_synapse/admin/v1/username_available", AuthKind::kAdmin,
        RateLimitClass::kNone, get_username_available},
+      {Method::kGet, "/_synapse/admin/v1/threepid/{medium}/users/{address}", AuthKind::kAdmin,
+       RateLimitClass::kNone, get_user_by_threepid},
   };
 }
 
