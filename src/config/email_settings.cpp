@@ -133,7 +133,14 @@ std::vector<Setting> email_settings() {
               "  Certificates are checked against the system CAs and trusted_ca_files.\n"
               "notif_from: the From: address (\"%(app)s\" becomes app_name); required\n"
               "validation_token_lifetime: how long a validation link works (default 1h)\n"
-              "registration.require_email needs this section.",
+              "registration.require_email needs this section. For example:\n"
+              "email:\n"
+              "  smtp_host: mail.example.org\n"
+              "  smtp_port: 587\n"
+              "  smtp_user: myelin\n"
+              "  smtp_pass_path: /etc/myelin/smtp_pass\n"
+              "  require_transport_security: true\n"
+              "  notif_from: \"Your %(app)s homeserver <noreply@example.org>\"",
        .default_yaml = "{}",
        .sample = {},
        .read =
