@@ -7,6 +7,7 @@
 
 #include "config/email_config.hpp"
 #include "config/media_config.hpp"
+#include "config/oidc_config.hpp"
 #include "config/rate_limit_config.hpp"
 #include "config/registration_config.hpp"
 
@@ -53,6 +54,7 @@ struct Config {
   EmailConfig email;  // email:
   RateLimitConfig rate_limits;  // rc_*
   MediaConfig media;  // media_store_path, max_upload_size
+  std::vector<OidcProviderConfig> oidc_providers;  // oidc_providers: SSO identity providers
   WellKnown well_known;
   std::uint64_t max_request_body_size = 0;
   std::string log_level;

@@ -5,6 +5,7 @@
 
 #include "config/email_settings.hpp"
 #include "config/media_settings.hpp"
+#include "config/oidc_settings.hpp"
 #include "config/rate_limit_settings.hpp"
 #include "config/registration_settings.hpp"
 #include "config/yaml_readers.hpp"
@@ -245,7 +246,7 @@ std::span<const Setting> config_schema() {
   static const std::vector<Setting> schema = [] {
     std::vector<Setting> all(std::begin(kCoreSettings), std::end(kCoreSettings));
     for (auto group : {registration_settings, email_settings, rate_limit_settings,
-                        media_settings}) {
+                        media_settings, oidc_settings}) {
       std::vector<Setting> settings = group();
       all.insert(all.end(), settings.begin(), settings.end());
     }

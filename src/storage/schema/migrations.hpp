@@ -10,6 +10,7 @@ namespace myelin::storage {
 sql::Migration migration_v1_core();
 sql::Migration migration_v2_registration_tokens();
 sql::Migration migration_v3_threepids();
+sql::Migration migration_v4_sso();
 sql::Migration migration_v5_user_admin();
 sql::Migration migration_v6_room_admin();
 sql::Migration migration_v7_ratelimit();

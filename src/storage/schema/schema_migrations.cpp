@@ -184,6 +184,7 @@ const std::vector<sql::Migration>& schema_migrations() {
       migration_v1_core(),
       migration_v2_registration_tokens(),
       migration_v3_threepids(),
+      migration_v4_sso(),
       migration_v5_user_admin(),
       migration_v6_room_admin(),
       migration_v7_ratelimit(),

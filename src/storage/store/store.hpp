@@ -6,6 +6,7 @@
 #include "storage/sql/database.hpp"
 #include "storage/store/account_store.hpp"
 #include "storage/store/event_store.hpp"
+#include "storage/store/external_id_store.hpp"
 #include "storage/store/media_store.hpp"
 #include "storage/store/rate_limit_override_store.hpp"
 #include "storage/store/registration_token_store.hpp"
@@ -47,6 +48,7 @@ class Store {
   MediaStore media{*db_};
   UserAdminStore user_admin{*db_};
   RoomAdminStore room_admin{*db_};
+  ExternalIdStore external_ids{*db_};  // SSO identities linked to users
 };
 
 }  // namespace myelin::storage
