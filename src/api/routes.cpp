@@ -2,6 +2,7 @@
 
 #include "api/admin/admin_routes.hpp"
 #include "api/client/handlers.hpp"
+#include "api/client/report_handlers.hpp"
 #include "api/client/threepid_handlers.hpp"
 #include "api/media/media_routes.hpp"
 
@@ -194,6 +195,12 @@ std::vector<http::Route> routes() {
            admin_rate_limit_override_routes,
            media_routes,
            admin_media_routes,
+           admin_room_routes,
+           admin_room_timeline_routes,
+           admin_room_moderation_routes,
+           admin_room_deletion_routes,
+           admin_event_report_routes,
+           report_routes,
        }) {
     std::vector<http::Route> more = feature_routes();
     table.insert(table.end(), more.begin(), more.end());

@@ -6,6 +6,7 @@
 #include "services/media/media_service.hpp"
 #include "services/notifications/push_rule_store.hpp"
 #include "services/ratelimit/rate_limits.hpp"
+#include "services/rooms/room_admin_service.hpp"
 #include "services/rooms/room_service.hpp"
 #include "services/sync/presence_service.hpp"
 #include "services/sync/sync_service.hpp"
@@ -24,6 +25,7 @@ struct Services {
       : ctx(context),
         accounts(context),
         rooms(context),
+        room_admin(context, rooms),
         sync(context, rooms, typing),
         uia(context.now_ms),
         push_rules(std::make_shared<services::PushRuleStore>(context)),
@@ -39,6 +41,7 @@ struct Services {
   services::ServiceContext& ctx;
   services::AccountService accounts;
   services::RoomService rooms;
+  services::RoomAdminService room_admin;  // Synapse Admin API: rooms, deletions, reports
   services::TypingService typing;
   services::SyncService sync;
   services::UiaSessions uia;

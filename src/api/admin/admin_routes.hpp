@@ -33,4 +33,15 @@ std::vector<http::Route> admin_rate_limit_override_routes();
 // Media: v1/media/..., v1/users/{userId}/media, v1/room/{roomId}/media, quarantine, protect.
 std::vector<http::Route> admin_media_routes();
 
+// Rooms: v1/rooms (list), v1/rooms/{roomId} (details), members, state, block.
+std::vector<http::Route> admin_room_routes();
+// v1/rooms/{roomId}/messages and /context/{eventId}.
+std::vector<http::Route> admin_room_timeline_routes();
+// v1/rooms/{roomIdOrAlias}/make_room_admin, forward_extremities; v1/join/{roomIdOrAlias}.
+std::vector<http::Route> admin_room_moderation_routes();
+// DELETE v1 and v2 rooms/{roomId}, v2 delete_status, v1 purge_history[_status].
+std::vector<http::Route> admin_room_deletion_routes();
+// v1/event_reports[/{reportId}].
+std::vector<http::Route> admin_event_report_routes();
+
 }  // namespace myelin::api

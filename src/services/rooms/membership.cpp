@@ -21,6 +21,16 @@ asio::awaitable<SendResult> RoomService::send_membership(std::string room_id, st
                                                          std::string target, bj::object content) {
   async::KeyedMutex::Guard guard = co_await locks_.lock(room_id);
   RoomStatePtr room = co_await require_room(room_id);
+  // An admin's block (Synapse Admin API) keeps local users from joining or being invited.
+  const bj::value* membership = content.if_contains("membership");
+  if (membership && *membership != "leave" && *membership != "ban") {
+    storage::Store& store = ctx_.store;
+    auto blocked = [&store, room_id] { return store.room_admin.blocked_by(room_id).has_value(); };
+    const bool is_blocked = co_await ctx_.db(std::move(blocked));
+    if (is_blocked) {
+      throw MatrixError(ErrCode::kForbidden, "This room has been blocked on this server");
+    }
+  }
   EventDraft draft;
   draft.sender = std::move(sender);
   draft.type = "m.room.member";

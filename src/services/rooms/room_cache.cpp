@@ -20,6 +20,11 @@ void RoomCache::put(RoomStatePtr room) {
   rooms_[room->room_id] = std::move(room);
 }
 
+void RoomCache::erase(const std::string& room_id) {
+  std::lock_guard lock(mutex_);
+  rooms_.erase(room_id);
+}
+
 namespace {
 
 std::shared_ptr<const events::Pdu> to_pdu(const storage::EventRecord& record,

@@ -15,6 +15,7 @@ class RoomCache {
  public:
   RoomStatePtr find(const std::string& room_id) const;
   void put(RoomStatePtr room);
+  void erase(const std::string& room_id);
 
   // Rebuilds a room's state from the store (blocking: run on the database pool); nullptr when
   // the room is unknown.

@@ -78,6 +78,8 @@ class RoomService {
                                              std::optional<std::string> reason);
 
   void set_push_actions(PushActionsFn fn) { push_actions_ = std::move(fn); }
+  // Drops the room from memory after its events were purged from the store (admin API).
+  void forget_purged_room(const std::string& room_id) { cache_.erase(room_id); }
 
  private:
   asio::awaitable<SendResult> send_locked(RoomStatePtr room, EventDraft draft, SendOptions options);

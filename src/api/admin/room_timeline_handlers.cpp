@@ -1,0 +1,180 @@
+// A room's history for admins (Synapse Admin API): /messages and /context as the client API
+// serves them, without membership or history-visibility checks.
+#include <algorithm>
+
+#include "api/admin/admin_room_support.hpp"
+#include "api/admin/admin_routes.hpp"
+#include "api/client/json_body.hpp"
+#include "api/client/room_access.hpp"
+#include "base/matrix_error.hpp"
+#include "protocol/json/parse.hpp"
+#include "services/filter/filter_match.hpp"
+#include "services/filter/parse_filter.hpp"
+#include "services/sync/sync_token.hpp"
+
+namespace myelin::api {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr std::int64_t kDefaultLimit = 10;
+constexpr std::int64_t kMaxLimit = 1000;
+
+filter::RoomEventFilter event_filter_param(const http::Request& request) {
+  auto text = query_string(request, "filter");
+  if (!text) return {};
+  auto value = json::parse(*text);
+  if (!value) throw MatrixError(ErrCode::kNotJson, "filter is not JSON");
+  auto parsed = filter::parse_room_event_filter(*value);
+  if (!parsed) throw MatrixError(ErrCode::kBadJson, "Invalid filter: " + parsed.error());
+  return std::move(*parsed);
+}
+
+std::optional<std::int64_t> position_param(const http::Request& request, const char* name) {
+  auto text = query_string(request, name);
+  if (!text || text->empty()) return std::nullopt;
+  auto position = services::parse_pagination_token(*text);
+  if (!position) throw MatrixError(ErrCode::kInvalidParam, std::string("Invalid ") + name);
+  return position;
+}
+
+std::int64_t limit_param(const http::Request& request) {
+  return std::min(std::max<std::int64_t>(query_int(request, "limit").value_or(kDefaultLimit), 1),
+                  kMaxLimit);
+}
+
+bool passes(const filter::RoomEventFilter& event_filter, const storage::EventRecord& e) {
+  return filter::matches(event_filter, e.room_id, e.type, e.sender, false);
+}
+
+// GET /_synapse/admin/v1/rooms/{roomId}/messages — a page of the room's history, every event.
+Reply get_admin_messages(http::RequestContext& ctx) {
+  Services& services = *ctx.services;
+  std::string room_id = ctx.request.param("roomId");
+  const std::string dir = query_string(ctx.request, "dir").value_or("f");
+  if (dir != "b" && dir != "f") {
+    throw MatrixError(ErrCode::kInvalidParam,
+                      "Query parameter \"dir\" must be one of [\"b\", \"f\"]");
+  }
+  const bool backwards = dir == "b";
+  const std::int64_t limit = limit_param(ctx.request);
+  filter::RoomEventFilter event_filter = event_filter_param(ctx.request);
+  co_await known_room(services, room_id);
+  storage::Store& store = services.ctx.store;
+  const std::int64_t current = store.stream().current();
+  const std::int64_t from = position_param(ctx.request, "from").value_or(backwards ? current : 0);
+  std::optional<std::int64_t> to = position_param(ctx.request, "to");
+
+  struct Page {
+    std::vector<storage::EventRecord> events;
+    std::int64_t next = 0;
+    bool exhausted = false;
+  };
+  auto paginate = [&store, room_id, backwards, from, to, limit, event_filter] {
+    Page page;
+    std::int64_t cursor = from;
+    const std::int64_t bound = backwards ? to.value_or(0) : to.value_or(INT64_MAX);
+    while (static_cast<std::int64_t>(page.events.size()) < limit) {
+      const auto want = static_cast<std::size_t>(limit - page.events.size());
+      std::vector<storage::EventRecord> batch =
+          backwards ? store.events.room_events(room_id, bound, cursor, want,
+                                               storage::Direction::kBackwards)
+                    : store.events.room_events(room_id, cursor, bound, want,
+                                               storage::Direction::kForwards);
+      if (backwards) std::reverse(batch.begin(), batch.end());
+      if (batch.empty()) {
+        page.exhausted = true;
+        break;
+      }
+      cursor = backwards ? batch.back().stream_ordering - 1 : batch.back().stream_ordering;
+      const bool short_batch = batch.size() < want;
+      for (storage::EventRecord& e : batch) {
+        if (passes(event_filter, e)) page.events.push_back(std::move(e));
+      }
+      if (short_batch) {
+        page.exhausted = true;
+        break;
+      }
+    }
+    page.next = cursor;
+    return page;
+  };
+  Page page = co_await services.ctx.db(std::move(paginate));
+  bj::object response;
+  response["start"] = services::pagination_token(from);
+  if (!page.exhausted) response["end"] = services::pagination_token(page.next);
+  response["chunk"] = co_await render_for(services, ctx.principal, std::move(page.events));
+  response["state"] = bj::array{};
+  co_return ok(std::move(response));
+}
+
+// GET /_synapse/admin/v1/rooms/{roomId}/context/{eventId} — an event with those around it and
+// the room's current state, for investigating reports.
+Reply get_admin_context(http::RequestContext& ctx) {
+  Services& services = *ctx.services;
+  std::string room_id = ctx.request.param("roomId");
+  std::string event_id = ctx.request.param("eventId");
+  const std::int64_t limit = limit_param(ctx.request);
+  filter::RoomEventFilter event_filter = event_filter_param(ctx.request);
+  services::RoomStatePtr room = co_await known_room(services, room_id);
+  storage::Store& store = services.ctx.store;
+
+  struct Around {
+    std::vector<storage::EventRecord> event, before, after;
+    std::int64_t start = 0, end = 0;
+  };
+  auto load = [&store, room_id, event_id, limit, event_filter] {
+    Around around;
+    auto record = store.events.event(event_id);
+    if (!record || record->room_id != room_id) return around;
+    const std::int64_t at = record->stream_ordering;
+    around.event.push_back(*record);
+    auto keep = [&](std::vector<storage::EventRecord> events) {
+      std::erase_if(events, [&](const auto& e) { return !passes(event_filter, e); });
+      return events;
+    };
+    around.before = keep(
+        store.events.room_events(room_id, 0, at - 1, limit / 2, storage::Direction::kBackwards));
+    std::reverse(around.before.begin(), around.before.end());
+    around.after = keep(store.events.room_events(room_id, at, INT64_MAX, limit - limit / 2,
+                                                 storage::Direction::kForwards));
+    around.start = around.before.empty() ? at - 1 : around.before.back().stream_ordering - 1;
+    around.end = around.after.empty() ? at : around.after.back().stream_ordering;
+    return around;
+  };
+  Around around = co_await services.ctx.db(std::move(load));
+  if (around.event.empty()) throw MatrixError(ErrCode::kNotFound, "Event not found.");
+
+  std::vector<std::string> state_ids;
+  for (const auto& [key, pdu] : *room->state) state_ids.push_back(pdu->event_id());
+  auto load_state = [&store, state_ids] { return store.events.events(state_ids); };
+  std::vector<storage::EventRecord> state = co_await services.ctx.db(std::move(load_state));
+
+  bj::object response;
+  bj::array event = co_await render_for(services, ctx.principal, std::move(around.event));
+  response["event"] = event.at(0);
+  response["events_before"] =
+      co_await render_for(services, ctx.principal, std::move(around.before));
+  response["events_after"] = co_await render_for(services, ctx.principal, std::move(around.after));
+  response["start"] = services::pagination_token(around.start);
+  response["end"] = services::pagination_token(around.end);
+  response["state"] = co_await render_for(services, ctx.principal, std::move(state));
+  co_return ok(std::move(response));
+}
+
+}  // namespace
+
+std::vector<http::Route> admin_room_timeline_routes() {
+  using http::AuthKind;
+  using http::Method;
+  constexpr http::RateLimitClass kNoLimit = http::RateLimitClass::kNone;
+  return {
+      {Method::kGet, "/_synapse/admin/v1/rooms/{roomId}/messages", AuthKind::kAdmin, kNoLimit,
+       get_admin_messages},
+      {Method::kGet, "/_synapse/admin/v1/rooms/{roomId}/context/{eventId}", AuthKind::kAdmin,
+       kNoLimit, get_admin_context},
+  };
+}
+
+}  // namespace myelin::api
