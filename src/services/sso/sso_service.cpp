@@ -1,5 +1,8 @@
 #include "services/sso/sso_service.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "base/log.hpp"
 #include "base/matrix_error.hpp"
 #include "http/client/http_client.hpp"
@@ -264,9 +267,28 @@ asio::awaitable<std::string> SsoService::register_mapped(const config::OidcProvi
       if (winner) co_return *winner;
     }
     log::info("sso", "registered {} for {} subject {}", user_id, config.idp_id, subject);
+    co_await bind_mapped_email(config, user_id, claims);
     co_return user_id;
   }
   throw MatrixError(ErrCode::kUserInUse, "Could not find a free user name for this account");
+}
+
+// email_template: the provider vouches for the address, so a new account gets it bound (as
+// Synapse does); an address bound to someone else already stays theirs.
+asio::awaitable<void> SsoService::bind_mapped_email(const config::OidcProviderConfig& config,
+                                                    std::string user_id, bj::object claims) {
+  if (config.email_template.empty()) co_return;
+  std::string address = sso::render_claim_template(config.email_template, claims);
+  std::transform(address.begin(), address.end(), address.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (address.find('@') == std::string::npos) co_return;
+  storage::Store& store = ctx_.store;
+  const std::int64_t now = ctx_.now_ms();
+  auto add = [&store, address, user_id, now] {
+    return store.threepids.add({"email", address, user_id, now, now});
+  };
+  const bool added = co_await ctx_.db(std::move(add));
+  if (!added) log::info("sso", "{}: e-mail {} is bound to another account", user_id, address);
 }
 
 asio::awaitable<LoginResult> SsoService::login_with_token(std::string token,

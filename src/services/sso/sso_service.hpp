@@ -76,6 +76,9 @@ class SsoService {
                                                       std::string subject,
                                                       boost::json::object claims);
 
+  boost::asio::awaitable<void> bind_mapped_email(const config::OidcProviderConfig& config,
+                                                 std::string user_id, boost::json::object claims);
+
   ServiceContext& ctx_;
   AccountService& accounts_;
   std::unique_ptr<http::HttpClient> client_;

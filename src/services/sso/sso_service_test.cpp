@@ -27,6 +27,7 @@ config::Config test_config() {
   strict.client_id = "c";
   strict.localpart_template = "{{ user.preferred_username | lower }}";
   strict.display_name_template = "{{ user.name }}";
+  strict.email_template = "{{ user.email }}";
   config::OidcProviderConfig linking = strict;
   linking.idp_id = "oidc-linking";
   linking.allow_existing_users = true;
@@ -97,13 +98,15 @@ TEST_F(SsoServiceTest, ListsProvidersAndTheCallback) {
 }
 
 TEST_F(SsoServiceTest, NewIdentityRegistersAndReturnsToTheSameAccount) {
-  const char* alice = R"({"sub": "s-1", "preferred_username": "Alice Smith", "name": "Alice"})";
+  const char* alice =
+      R"({"sub": "s-1", "preferred_username": "Alice Smith", "name": "Alice", "email": "A@X.org"})";
   EXPECT_EQ(map("oidc-strict", alice), "@alice=20smith:test.local");
   EXPECT_EQ(store_->accounts.profile("@alice=20smith:test.local").displayname, "Alice");
   // The username changed at the provider: still the same account, found by subject.
   EXPECT_EQ(map("oidc-strict", R"({"sub": "s-1", "preferred_username": "renamed"})"),
             "@alice=20smith:test.local");
   EXPECT_EQ(store_->external_ids.user_of("oidc-strict", "s-1"), "@alice=20smith:test.local");
+  EXPECT_EQ(store_->threepids.user_of("email", "a@x.org"), "@alice=20smith:test.local");
 }
 
 TEST_F(SsoServiceTest, TakenLocalpartsGetANumberUnlessLinkingIsAllowed) {
