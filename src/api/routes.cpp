@@ -190,6 +190,8 @@ std::vector<http::Route> routes() {
            admin_user_account_routes,
            admin_user_session_routes,
            admin_user_data_routes,
+           admin_server_notice_routes,
+           admin_user_redaction_routes,
            admin_registration_token_routes,
            threepid_routes,
            admin_rate_limit_override_routes,

@@ -42,11 +42,10 @@ std::string first_line(const std::string& text) {
 
 // The line the user typed after `prompt`; EOF ends the command.
 std::string ask(Console& console, const std::string& prompt, bool secret) {
-  console.out << prompt << std::flush;
   std::string line;
   if (secret) {
-    line = console.read_secret();
-  } else if (!std::getline(console.in, line)) {
+    line = console.read_secret(prompt);
+  } else if (console.out << prompt << std::flush; !std::getline(console.in, line)) {
     throw CommandFailure{kUsage, "no answer (end of input)"};
   }
   if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -197,18 +196,21 @@ int run(const RegisterUserOptions& options, Console& console) {
 }
 
 // One line from stdin with the terminal's echo off, restored whatever happens.
-std::string read_without_echo(std::istream& in, std::ostream& out) {
+// Echo goes off before the prompt shows, and TCSANOW keeps what was typed ahead (TCSAFLUSH would
+// drop an answer typed the moment the prompt appeared).
+std::string read_without_echo(const std::string& prompt, std::istream& in, std::ostream& out) {
   termios saved{};
   const bool on_terminal = ::tcgetattr(STDIN_FILENO, &saved) == 0;
   if (on_terminal) {
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
   }
+  out << prompt << std::flush;
   std::string line;
   const bool got = static_cast<bool>(std::getline(in, line));
   if (on_terminal) {
-    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     out << "\n" << std::flush;  // the user's Enter was not echoed
   }
   if (!got) throw CommandFailure{kUsage, "no answer (end of input)"};
@@ -271,7 +273,9 @@ void add_register_user_command(CLI::App& app, int& exit_code) {
                       "user_type)");
   command->callback([options, &exit_code] {
     Console console{std::cin, std::cout, std::cerr, ::isatty(STDIN_FILENO) == 1, {}};
-    console.read_secret = [] { return read_without_echo(std::cin, std::cout); };
+    console.read_secret = [](const std::string& prompt) {
+      return read_without_echo(prompt, std::cin, std::cout);
+    };
     exit_code = register_user(*options, console);
   });
 }

@@ -25,13 +25,14 @@ struct RegisterUserOptions {
 };
 
 // Where the command talks and what it may ask. `interactive` is true when stdin is a terminal;
-// read_secret reads one line without echo (a plain line read when not on a terminal).
+// read_secret shows the prompt and reads one line without echo (a plain line read when not on
+// a terminal).
 struct Console {
   std::istream& in;
   std::ostream& out;
   std::ostream& err;
   bool interactive = false;
-  std::function<std::string()> read_secret;
+  std::function<std::string(const std::string& prompt)> read_secret;
 };
 
 // `myelin register-user`, Synapse's register_new_matrix_user: creates a user (or every row of

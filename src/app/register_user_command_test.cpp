@@ -23,7 +23,8 @@ CommandRun run(const RegisterUserOptions& options, bool interactive = false,
   std::ostringstream out;
   std::ostringstream err;
   Console console{in, out, err, interactive, {}};
-  console.read_secret = [&in] {
+  console.read_secret = [&in, &out](const std::string& prompt) {
+    out << prompt;
     std::string line;
     std::getline(in, line);
     return line;

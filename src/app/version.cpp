@@ -1,11 +1,9 @@
 #include "app/version.hpp"
 
-#ifndef MYELIN_VERSION
-#define MYELIN_VERSION "0.1.0"
-#endif
+#include "base/myelin_version.hpp"
 
 namespace myelin {
 
-std::string_view version() { return MYELIN_VERSION; }
+std::string_view version() { return kMyelinVersion; }
 
 }  // namespace myelin

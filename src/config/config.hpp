@@ -10,6 +10,7 @@
 #include "config/oidc_config.hpp"
 #include "config/rate_limit_config.hpp"
 #include "config/registration_config.hpp"
+#include "config/server_notices_config.hpp"
 
 namespace myelin::config {
 
@@ -54,6 +55,7 @@ struct Config {
   EmailConfig email;  // email:
   RateLimitConfig rate_limits;  // rc_*
   MediaConfig media;  // media_store_path, max_upload_size
+  ServerNoticesConfig server_notices;  // server_notices:
   std::vector<OidcProviderConfig> oidc_providers;  // oidc_providers: SSO identity providers
   WellKnown well_known;
   std::uint64_t max_request_body_size = 0;

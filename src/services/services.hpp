@@ -8,12 +8,14 @@
 #include "services/ratelimit/rate_limits.hpp"
 #include "services/rooms/room_admin_service.hpp"
 #include "services/rooms/room_service.hpp"
+#include "services/rooms/user_redactions.hpp"
 #include "services/sync/presence_service.hpp"
 #include "services/sync/sync_service.hpp"
 #include "services/sync/typing_service.hpp"
 #include "services/users/account_service.hpp"
 #include "services/users/registration_tokens.hpp"
 #include "services/users/shared_secret_registration.hpp"
+#include "services/users/server_notices.hpp"
 #include "services/users/user_admin_service.hpp"
 
 namespace myelin {
@@ -35,6 +37,8 @@ struct Services {
         mailer(context.config, context.now_ms),
         threepids(context, mailer),
         user_admin(context, accounts, rooms),
+        server_notices(context, accounts, rooms),
+        user_redactions(context, rooms),
         rate_limits(context),
         media(context) {}
 
@@ -53,6 +57,8 @@ struct Services {
   services::Mailer mailer;  // e-mail through the SMTP relay (email:)
   services::ThreepidService threepids;
   services::UserAdminService user_admin;
+  services::ServerNotices server_notices;  // server_notices: messages from the server
+  services::UserRedactions user_redactions;  // admin: redact a user's events, in the background
   services::RateLimits rate_limits;
   services::MediaService media;
 };

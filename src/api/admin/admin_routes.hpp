@@ -44,4 +44,9 @@ std::vector<http::Route> admin_room_deletion_routes();
 // v1/event_reports[/{reportId}].
 std::vector<http::Route> admin_event_report_routes();
 
+// v1/send_server_notice[/{txnId}] and v1/server_version.
+std::vector<http::Route> admin_server_notice_routes();
+// v1/user/{userId}/redact and v1/user/redact_status/{redactId}.
+std::vector<http::Route> admin_user_redaction_routes();
+
 }  // namespace myelin::api
