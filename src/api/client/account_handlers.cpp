@@ -5,6 +5,7 @@
 
 #include "api/client/handlers.hpp"
 #include "api/client/json_body.hpp"
+#include "api/client/sso_handlers.hpp"
 #include "api/client/threepid_handlers.hpp"
 #include "base/matrix_error.hpp"
 #include "services/services.hpp"
@@ -39,8 +40,10 @@ std::string identifier_user(const bj::object& body) {
 }  // namespace
 
 // GET /_matrix/client/v3/login — the login types this server accepts.
-Reply get_login_flows(RequestContext&) {
-  co_return ok({{"flows", bj::array{bj::object{{"type", "m.login.password"}}}}});
+Reply get_login_flows(RequestContext& ctx) {
+  bj::array flows{bj::object{{"type", "m.login.password"}}};
+  for (bj::value& flow : sso_login_flows(*ctx.services)) flows.push_back(std::move(flow));
+  co_return ok({{"flows", std::move(flows)}});
 }
 
 // POST /_matrix/client/v3/login — m.login.password with a user identifier; a new device (or the
@@ -48,6 +51,11 @@ Reply get_login_flows(RequestContext&) {
 Reply post_login(RequestContext& ctx) {
   const bj::object body = body_object(ctx.request);
   const std::string type = required_string(body, "type");
+  if (type == "m.login.token") {
+    bj::object token_login = body;
+    http::Response response = co_await post_login_with_token(ctx, std::move(token_login));
+    co_return response;
+  }
   if (type != "m.login.password") {
     throw MatrixError::unknown_bad_request("Unknown login type " + type);
   }
