@@ -3,6 +3,7 @@
 #include "api/admin/admin_routes.hpp"
 #include "api/client/handlers.hpp"
 #include "api/client/report_handlers.hpp"
+#include "api/client/sso_handlers.hpp"
 #include "api/client/threepid_handlers.hpp"
 #include "api/media/media_routes.hpp"
 
@@ -203,6 +204,7 @@ std::vector<http::Route> routes() {
            admin_room_deletion_routes,
            admin_event_report_routes,
            report_routes,
+           sso_routes,
        }) {
     std::vector<http::Route> more = feature_routes();
     table.insert(table.end(), more.begin(), more.end());

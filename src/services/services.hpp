@@ -9,6 +9,7 @@
 #include "services/rooms/room_admin_service.hpp"
 #include "services/rooms/room_service.hpp"
 #include "services/rooms/user_redactions.hpp"
+#include "services/sso/sso_service.hpp"
 #include "services/sync/presence_service.hpp"
 #include "services/sync/sync_service.hpp"
 #include "services/sync/typing_service.hpp"
@@ -40,7 +41,8 @@ struct Services {
         server_notices(context, accounts, rooms),
         user_redactions(context, rooms),
         rate_limits(context),
-        media(context) {}
+        media(context),
+        sso(context, accounts) {}
 
   services::ServiceContext& ctx;
   services::AccountService accounts;
@@ -61,6 +63,7 @@ struct Services {
   services::UserRedactions user_redactions;  // admin: redact a user's events, in the background
   services::RateLimits rate_limits;
   services::MediaService media;
+  services::SsoService sso;  // OpenID Connect single sign-on (oidc_providers:)
 };
 
 }  // namespace myelin
