@@ -41,10 +41,12 @@ asio::awaitable<std::string> ServerNotices::send(ServerNotice notice,
   std::optional<storage::UserRecord> record = co_await ctx_.db(std::move(lookup));
   if (!record) throw MatrixError(ErrCode::kNotFound, "User not found");
 
+  // Held to the end, so a repeated transaction waits for the first and answers its event ID.
   std::optional<async::KeyedMutex::Guard> transaction_guard;
   if (transaction_key) {
     std::string key = *transaction_key;
-    transaction_guard.emplace(co_await transaction_locks_.lock(std::move(key)));
+    async::KeyedMutex::Guard guard = co_await transaction_locks_.lock(std::move(key));
+    transaction_guard.emplace(std::move(guard));
     std::lock_guard lock(mutex_);
     if (auto it = sent_.find(*transaction_key); it != sent_.end()) co_return it->second;
   }
