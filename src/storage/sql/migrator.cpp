@@ -1,6 +1,8 @@
 #include "storage/sql/migrator.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -60,11 +62,17 @@ Migrator::Report Migrator::migrate(Database& database) const {
                       std::to_string(latest_version()) +
                       "); refusing to open it: run a newer myelin or restore a backup");
     }
-    for (const Migration& migration : migrations_) {
-      if (migration.version <= report.from_version) continue;
-      if (apply(connection, migration)) report.applied.push_back(migration.version);
-      report.to_version = migration.version;
+    // Every listed migration without a record is applied, also one numbered below the highest
+    // recorded: migrations written in parallel can land in either order.
+    std::set<int> recorded;
+    for (const Row& row : connection.query("SELECT version FROM schema_version")) {
+      recorded.insert(static_cast<int>(row.int64(0)));
     }
+    for (const Migration& migration : migrations_) {
+      if (recorded.contains(migration.version)) continue;
+      if (apply(connection, migration)) report.applied.push_back(migration.version);
+    }
+    report.to_version = std::max(report.from_version, latest_version());
     return report;
   });
 }

@@ -10,9 +10,10 @@
 namespace myelin::sql {
 
 // Brings a database's schema up to the code's at start-up. Applied versions are recorded in the
-// `schema_version` table; each pending migration runs in its own transaction together with its
-// record, so a failing one leaves no trace. A database newer than the code is refused rather
-// than guessed at: an older binary must not write a schema it does not understand.
+// `schema_version` table; every listed migration without a record is pending (not only those
+// above the highest recorded one), and each pending migration runs in its own transaction together
+// with its record, so a failing one leaves no trace. A database newer than the code is refused
+// rather than guessed at: an older binary must not write a schema it does not understand.
 class Migrator {
  public:
   struct Report {
