@@ -40,9 +40,16 @@ std::optional<std::string> access_token(const http::Request& request) {
 Reply post_account_password(RequestContext& ctx) {
   Services& services = *ctx.services;
   if (std::optional<std::string> token = access_token(ctx.request)) {
+    std::string credential = *token;
     std::optional<services::Session> session =
-        co_await services.accounts.authenticate(std::move(*token));
+        co_await services.accounts.authenticate(std::move(credential));
     if (!session) throw MatrixError(ErrCode::kUnknownToken, "Unknown access token");
+    // What the authenticator does for every kUser route: locked accounts are refused, the
+    // connection is recorded.
+    std::string user_agent(ctx.request.headers.get("User-Agent").value_or(""));
+    std::string remote_address = ctx.request.remote_address;
+    co_await services.user_admin.admit(*session, std::move(*token), std::move(remote_address),
+                                       std::move(user_agent), false);
     ctx.principal.user_id = session->user_id;
     ctx.principal.device_id = session->device_id;
     co_return co_await post_password(ctx);
