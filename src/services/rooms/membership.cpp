@@ -15,21 +15,26 @@ bool is_local_user(const std::string& user_id, const std::string& server_name) {
          user_id.compare(colon + 1, std::string::npos, server_name) == 0;
 }
 
+// An admin's block (Synapse Admin API) keeps local users from joining or being invited, even
+// once the room itself is gone.
+asio::awaitable<void> refuse_if_blocked(ServiceContext& ctx, std::string room_id) {
+  storage::Store& store = ctx.store;
+  auto blocked = [&store, room_id] { return store.room_admin.blocked_by(room_id).has_value(); };
+  const bool is_blocked = co_await ctx.db(std::move(blocked));
+  if (is_blocked) {
+    throw MatrixError(ErrCode::kForbidden, "This room has been blocked on this server");
+  }
+}
+
 }  // namespace
 
 asio::awaitable<SendResult> RoomService::send_membership(std::string room_id, std::string sender,
                                                          std::string target, bj::object content) {
   async::KeyedMutex::Guard guard = co_await locks_.lock(room_id);
   RoomStatePtr room = co_await require_room(room_id);
-  // An admin's block (Synapse Admin API) keeps local users from joining or being invited.
   const bj::value* membership = content.if_contains("membership");
   if (membership && *membership != "leave" && *membership != "ban") {
-    storage::Store& store = ctx_.store;
-    auto blocked = [&store, room_id] { return store.room_admin.blocked_by(room_id).has_value(); };
-    const bool is_blocked = co_await ctx_.db(std::move(blocked));
-    if (is_blocked) {
-      throw MatrixError(ErrCode::kForbidden, "This room has been blocked on this server");
-    }
+    co_await refuse_if_blocked(ctx_, room_id);
   }
   EventDraft draft;
   draft.sender = std::move(sender);
@@ -42,6 +47,7 @@ asio::awaitable<SendResult> RoomService::send_membership(std::string room_id, st
 
 asio::awaitable<SendResult> RoomService::join(std::string room_id, std::string user_id,
                                               std::optional<std::string> reason) {
+  co_await refuse_if_blocked(ctx_, room_id);
   RoomStatePtr current = co_await room(room_id);
   if (!current) {
     // Joining a room on another server needs federation (a later issue).
