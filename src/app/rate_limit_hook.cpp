@@ -29,12 +29,6 @@ std::optional<std::string> invitee(const http::Request& request) {
   return std::string(user_id->as_string());
 }
 
-// The client API's sign-up; the Synapse Admin API's shared-secret registration is an admin's
-// act, which Synapse does not limit.
-bool is_client_registration(const http::Request& request) {
-  return request.path.starts_with("/_matrix/client/");
-}
-
 asio::awaitable<void> before(Services& services, RateLimitClass limit,
                              const http::RequestContext& ctx) {
   services::RateLimits& limits = services.rate_limits;
@@ -43,7 +37,7 @@ asio::awaitable<void> before(Services& services, RateLimitClass limit,
   switch (limit) {
     case RateLimitClass::kRegistration:
       // Asks only: a registration counts once its account exists (see after()).
-      if (is_client_registration(request)) limits.check_registration(request.client_address);
+      limits.check_registration(request.client_address);
       break;
     case RateLimitClass::kRegistrationTokenValidity:
       limits.check_registration_token_validity(request.client_address);
@@ -88,8 +82,7 @@ void after(Services& services, RateLimitClass limit, const http::RequestContext&
   const http::Request& request = ctx.request;
   // POST /register answers 200 only once the account exists (401 while auth goes on).
   if (limit == RateLimitClass::kRegistration && request.method == http::Method::kPost &&
-      response.status == 200 && is_client_registration(request) &&
-      request.path.ends_with("/register")) {
+      response.status == 200 && request.path.ends_with("/register")) {
     services.rate_limits.record_registration(request.client_address);
   }
 }

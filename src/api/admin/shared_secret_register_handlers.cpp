@@ -59,10 +59,11 @@ std::vector<http::Route> admin_registration_routes() {
   using http::AuthKind;
   using http::Method;
   using http::RateLimitClass;
+  // Not rate-limited, as in Synapse: the MAC proves an admin's act (bulk imports included).
   return {
-      {Method::kGet, "/_synapse/admin/v1/register", AuthKind::kNone, RateLimitClass::kRegistration,
+      {Method::kGet, "/_synapse/admin/v1/register", AuthKind::kNone, RateLimitClass::kNone,
        get_register_nonce},
-      {Method::kPost, "/_synapse/admin/v1/register", AuthKind::kNone, RateLimitClass::kRegistration,
+      {Method::kPost, "/_synapse/admin/v1/register", AuthKind::kNone, RateLimitClass::kNone,
        post_register_with_shared_secret},
   };
 }
