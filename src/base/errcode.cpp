@@ -119,7 +119,6 @@ int http_status(ErrCode code) {
     case ErrCode::kUserSuspended:
     case ErrCode::kServerNotTrusted:
     case ErrCode::kInvalidSignature:
-    case ErrCode::kCannotOverwriteMedia:
     case ErrCode::kWrongRoomKeysVersion:
       return 403;
     case ErrCode::kUnknownToken:
@@ -145,6 +144,8 @@ int http_status(ErrCode code) {
       return 504;
     case ErrCode::kNotYetUploaded:
       return 504;
+    case ErrCode::kCannotOverwriteMedia:  // spec: PUT /upload/{serverName}/{mediaId} answers 409
+      return 409;
     case ErrCode::kUrlNotSet:
       return 400;
     case ErrCode::kBadJson:

@@ -183,9 +183,7 @@ class ContentRepositoryTest(unittest.TestCase):
         self.assertEqual((status, data), (200, b"late bytes"))
         self.assertEqual(headers["content-disposition"], "inline; filename=later.txt")
         status, _, body = self.media.raw("PUT", path, b"again", self.alice)
-        # The spec answers 409; base/errcode.cpp derives 403 for this code (reported), so only
-        # the errcode is checked here.
-        self.assertIn(status, (403, 409))
+        self.assertEqual(status, 409)
         self.assertEqual(json.loads(body)["errcode"], "M_CANNOT_OVERWRITE_MEDIA")
 
     def test_pending_uploads_are_limited(self):
