@@ -263,6 +263,25 @@ class EmailTest(unittest.TestCase):
                                       {"new_password": "x"}, token="not-a-token")
         self.assertEqual((status, body.get("errcode")), (401, "M_UNKNOWN_TOKEN"))
 
+    def test_deactivation_frees_the_address_and_capabilities_say_3pids_change(self):
+        sink = self.sink()
+        server = self.server(email_config(sink.port))
+        first = self.register_with_email(server, sink, "first", "shared@example.org", "s-1")
+        token = first["access_token"]
+        status, caps = server.request("GET", V3 + "/capabilities", token=token)
+        self.assertEqual(status, 200, caps)
+        self.assertEqual(caps["capabilities"]["m.3pid_changes"], {"enabled": True})
+        status, body = self.request_token(server, "register", "shared@example.org", "s-2")
+        self.assertEqual((status, body["errcode"]), (400, "M_THREEPID_IN_USE"))
+        status, challenge = server.request("POST", V3 + "/account/deactivate", {}, token=token)
+        self.assertEqual(status, 401, challenge)
+        status, body = server.request("POST", V3 + "/account/deactivate", {"auth": {
+            "type": "m.login.password", "session": challenge["session"], "password": PASSWORD,
+            "identifier": {"type": "m.id.user", "user": "first"}}}, token=token)
+        self.assertEqual(status, 200, body)
+        # The address is free again for a new account (as Synapse).
+        self.register_with_email(server, sink, "second", "shared@example.org", "s-3")
+
     def test_bad_input(self):
         sink = self.sink()
         server = self.server(email_config(sink.port))

@@ -22,7 +22,7 @@ Reply get_versions(RequestContext&) {
 }
 
 // GET /_matrix/client/v3/capabilities — what this server lets the user change.
-Reply get_capabilities(RequestContext&) {
+Reply get_capabilities(RequestContext& ctx) {
   bj::object available;
   for (const RoomVersion* version : known_room_versions()) {
     available[version->id] = version->stable ? "stable" : "unstable";
@@ -33,7 +33,8 @@ Reply get_capabilities(RequestContext&) {
                                      {"available", std::move(available)}}},
       {"m.set_displayname", bj::object{{"enabled", true}}},
       {"m.set_avatar_url", bj::object{{"enabled", true}}},
-      {"m.3pid_changes", bj::object{{"enabled", false}}},
+      // Adding an address needs mail to validate it.
+      {"m.3pid_changes", bj::object{{"enabled", ctx.services->ctx.config.email.configured()}}},
       {"m.get_login_token", bj::object{{"enabled", false}}},
   };
   co_return ok({{"capabilities", std::move(capabilities)}});

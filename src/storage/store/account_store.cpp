@@ -82,6 +82,8 @@ void AccountStore::deactivate(const std::string& user_id) {
     c.execute("DELETE FROM access_tokens WHERE user_id = ?", {user_id});
     c.execute("DELETE FROM devices WHERE user_id = ?", {user_id});
     c.execute("DELETE FROM profiles WHERE user_id = ?", {user_id});
+    // The addresses become free for other accounts, as Synapse does.
+    c.execute("DELETE FROM user_threepids WHERE user_id = ?", {user_id});
     tx.commit();
   });
 }

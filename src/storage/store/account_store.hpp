@@ -48,7 +48,8 @@ class AccountStore {
   bool user_exists(const std::string& user_id);
   void set_password_hash(const std::string& user_id, const std::string& hash);
   void set_admin(const std::string& user_id, bool is_admin);
-  // Marks the user deactivated and removes every device and token; the profile is cleared.
+  // Marks the user deactivated and removes every device, token and third-party ID; the profile
+  // is cleared.
   void deactivate(const std::string& user_id);
 
   Profile profile(const std::string& user_id);

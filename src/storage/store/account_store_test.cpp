@@ -163,8 +163,10 @@ TEST_F(AccountStoreTest, DeactivateRemovesTokensDevicesProfileAndPassword) {
   add_device_with_token("@alice:test.local", "DEV2", "a2");
   add_device_with_token("@bob:test.local", "DEV1", "b1");
   accounts().set_displayname("@alice:test.local", "Alice");
+  ASSERT_TRUE(store().threepids.add({"email", "alice@example.org", "@alice:test.local", 1, 1}));
 
   accounts().deactivate("@alice:test.local");
+  EXPECT_FALSE(store().threepids.user_of("email", "alice@example.org").has_value());
   auto alice = accounts().user("@alice:test.local");
   ASSERT_TRUE(alice.has_value());
   EXPECT_TRUE(alice->deactivated);
