@@ -197,6 +197,26 @@ class AdminUsersTest(unittest.TestCase):
                                                       "address": "mia@example.org"}])
         self.assertEqual([t["address"] for t in created_with["threepids"]], ["mia@example.org"])
 
+        # SSO identities: replaced as a whole; one linked to another account is a conflict.
+        linked = self.modify("carl", external_ids=[
+            {"auth_provider": "oidc-a", "external_id": "sub-1"},
+            {"auth_provider": "oidc-b", "external_id": "sub-2"}])
+        self.assertEqual(sorted((e["auth_provider"], e["external_id"])
+                                for e in linked["external_ids"]),
+                         [("oidc-a", "sub-1"), ("oidc-b", "sub-2")])
+        relinked = self.modify("carl", external_ids=[
+            {"auth_provider": "oidc-b", "external_id": "sub-2"}])
+        self.assertEqual(relinked["external_ids"],
+                         [{"auth_provider": "oidc-b", "external_id": "sub-2"}])
+        self.error("PUT", "/_synapse/admin/v2/users/" + quote(uid("mallory")),
+                   {"external_ids": [{"auth_provider": "oidc-b", "external_id": "sub-2"}]},
+                   self.admin, 409, "M_UNKNOWN")
+        self.assertEqual(self.call("GET", "/_synapse/admin/v2/users/" + quote(uid("mallory")))
+                         ["external_ids"], [])
+        self.error("PUT", "/_synapse/admin/v2/users/" + quote(uid("carl")),
+                   {"external_ids": [{"auth_provider": "oidc-a"}]}, self.admin, 400,
+                   "M_MISSING_PARAM")
+
         # Admins may not demote themselves.
         self.error("PUT", "/_synapse/admin/v2/users/" + quote(uid("boss")), {"admin": False},
                    self.admin, 400, "M_UNKNOWN")

@@ -70,6 +70,13 @@ boost::asio::awaitable<bj::object> user_details(Services& services, std::string 
                                    {"added_at", threepid.added_at},
                                    {"validated_at", threepid.validated_at}});
   }
+  auto load_links = [&store, user_id] { return store.external_ids.of_user(user_id); };
+  std::vector<storage::ExternalId> links = co_await services.ctx.db(std::move(load_links));
+  bj::array external_ids;
+  for (const storage::ExternalId& link : links) {
+    external_ids.push_back(
+        bj::object{{"auth_provider", link.auth_provider}, {"external_id", link.external_id}});
+  }
   co_return bj::object{
       {"name", user.user_id},
       {"displayname", optional_value(user.displayname)},
@@ -86,8 +93,7 @@ boost::asio::awaitable<bj::object> user_details(Services& services, std::string 
       {"consent_server_notice_sent", nullptr},
       {"consent_version", nullptr},
       {"consent_ts", nullptr},
-      // SSO mappings arrive with OIDC login; none exist yet.
-      {"external_ids", bj::array{}},
+      {"external_ids", std::move(external_ids)},
       {"user_type", optional_value(user.user_type)},
       {"locked", user.flags.locked},
       {"suspended", user.flags.suspended},

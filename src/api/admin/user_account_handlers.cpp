@@ -116,6 +116,40 @@ boost::asio::awaitable<void> replace_threepids(Services& services, std::string u
   }
 }
 
+// Makes the user's SSO identities exactly `list` (Synapse: the whole set is replaced). 409 when
+// another account holds one of them; nothing changes then.
+boost::asio::awaitable<void> replace_external_ids(Services& services, std::string user_id,
+                                                  bj::value list) {
+  std::set<std::pair<std::string, std::string>> wanted;
+  for (const bj::value& entry : list.as_array()) {  // shape checked by parse_changes
+    const bj::object& object = entry.as_object();
+    const bj::value& provider = object.at("auth_provider");
+    const bj::value& external_id = object.at("external_id");
+    if (!provider.is_string() || !external_id.is_string()) {
+      throw MatrixError(ErrCode::kBadJson, "'auth_provider' and 'external_id' must be strings");
+    }
+    wanted.emplace(std::string(provider.as_string()), std::string(external_id.as_string()));
+  }
+  storage::Store& store = services.ctx.store;
+  auto replace = [&store, user_id, wanted] {
+    for (const auto& [provider, external_id] : wanted) {
+      std::optional<std::string> owner = store.external_ids.user_of(provider, external_id);
+      if (owner && *owner != user_id) return false;
+    }
+    for (const storage::ExternalId& linked : store.external_ids.of_user(user_id)) {
+      if (!wanted.contains({linked.auth_provider, linked.external_id})) {
+        store.external_ids.unlink(linked.auth_provider, linked.external_id);
+      }
+    }
+    for (const auto& [provider, external_id] : wanted) {
+      store.external_ids.link(provider, external_id, user_id);
+    }
+    return true;
+  };
+  const bool replaced = co_await services.ctx.db(std::move(replace));
+  if (!replaced) throw MatrixError::unknown_conflict("External id is already in use.");
+}
+
 // What PUT /v2/users/{userId} asks for, validated before anything changes.
 struct UserChanges {
   std::optional<std::string> password;
@@ -190,6 +224,11 @@ boost::asio::awaitable<void> modify_user(http::RequestContext& ctx, std::string 
     bj::value list = *threepids;
     co_await replace_threepids(services, user_id, std::move(list));
   }
+  if (const bj::value* external_ids = body.if_contains("external_ids");
+      external_ids && !external_ids->is_null()) {
+    bj::value list = *external_ids;
+    co_await replace_external_ids(services, user_id, std::move(list));
+  }
   if (changes.admin && *changes.admin != user.is_admin) {
     if (user_id == ctx.principal.user_id && !*changes.admin) {
       throw MatrixError::unknown_bad_request("You may not demote yourself.");
@@ -251,6 +290,11 @@ boost::asio::awaitable<void> create_user(http::RequestContext& ctx, std::string 
       threepids && !threepids->is_null()) {
     bj::value list = *threepids;
     co_await replace_threepids(services, user_id, std::move(list));
+  }
+  if (const bj::value* external_ids = body.if_contains("external_ids");
+      external_ids && !external_ids->is_null()) {
+    bj::value list = *external_ids;
+    co_await replace_external_ids(services, user_id, std::move(list));
   }
 }
 
