@@ -6,10 +6,9 @@
 #include "api/admin/admin_routes.hpp"
 #include "api/client/json_body.hpp"
 #include "api/client/room_access.hpp"
+#include "api/client/timeline_params.hpp"
 #include "base/matrix_error.hpp"
-#include "protocol/json/parse.hpp"
 #include "services/filter/filter_match.hpp"
-#include "services/filter/parse_filter.hpp"
 #include "services/sync/sync_token.hpp"
 
 namespace myelin::api {
@@ -17,32 +16,6 @@ namespace myelin::api {
 namespace bj = boost::json;
 
 namespace {
-
-constexpr std::int64_t kDefaultLimit = 10;
-constexpr std::int64_t kMaxLimit = 1000;
-
-filter::RoomEventFilter event_filter_param(const http::Request& request) {
-  auto text = query_string(request, "filter");
-  if (!text) return {};
-  auto value = json::parse(*text);
-  if (!value) throw MatrixError(ErrCode::kNotJson, "filter is not JSON");
-  auto parsed = filter::parse_room_event_filter(*value);
-  if (!parsed) throw MatrixError(ErrCode::kBadJson, "Invalid filter: " + parsed.error());
-  return std::move(*parsed);
-}
-
-std::optional<std::int64_t> position_param(const http::Request& request, const char* name) {
-  auto text = query_string(request, name);
-  if (!text || text->empty()) return std::nullopt;
-  auto position = services::parse_pagination_token(*text);
-  if (!position) throw MatrixError(ErrCode::kInvalidParam, std::string("Invalid ") + name);
-  return position;
-}
-
-std::int64_t limit_param(const http::Request& request) {
-  return std::min(std::max<std::int64_t>(query_int(request, "limit").value_or(kDefaultLimit), 1),
-                  kMaxLimit);
-}
 
 bool passes(const filter::RoomEventFilter& event_filter, const storage::EventRecord& e) {
   return filter::matches(event_filter, e.room_id, e.type, e.sender, false);
@@ -58,13 +31,14 @@ Reply get_admin_messages(http::RequestContext& ctx) {
                       "Query parameter \"dir\" must be one of [\"b\", \"f\"]");
   }
   const bool backwards = dir == "b";
-  const std::int64_t limit = limit_param(ctx.request);
-  filter::RoomEventFilter event_filter = event_filter_param(ctx.request);
+  const std::int64_t limit = messages_limit_param(ctx.request);
+  filter::RoomEventFilter event_filter = room_event_filter_param(ctx.request);
   co_await known_room(services, room_id);
   storage::Store& store = services.ctx.store;
   const std::int64_t current = store.stream().current();
-  const std::int64_t from = position_param(ctx.request, "from").value_or(backwards ? current : 0);
-  std::optional<std::int64_t> to = position_param(ctx.request, "to");
+  const std::int64_t from =
+      pagination_position_param(ctx.request, "from").value_or(backwards ? current : 0);
+  std::optional<std::int64_t> to = pagination_position_param(ctx.request, "to");
 
   struct Page {
     std::vector<storage::EventRecord> events;
@@ -115,8 +89,8 @@ Reply get_admin_context(http::RequestContext& ctx) {
   Services& services = *ctx.services;
   std::string room_id = ctx.request.param("roomId");
   std::string event_id = ctx.request.param("eventId");
-  const std::int64_t limit = limit_param(ctx.request);
-  filter::RoomEventFilter event_filter = event_filter_param(ctx.request);
+  const std::int64_t limit = messages_limit_param(ctx.request);
+  filter::RoomEventFilter event_filter = room_event_filter_param(ctx.request);
   services::RoomStatePtr room = co_await known_room(services, room_id);
   storage::Store& store = services.ctx.store;
 

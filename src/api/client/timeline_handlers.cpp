@@ -4,11 +4,10 @@
 #include "api/client/handlers.hpp"
 #include "api/client/json_body.hpp"
 #include "api/client/room_access.hpp"
+#include "api/client/timeline_params.hpp"
 #include "base/matrix_error.hpp"
-#include "protocol/json/parse.hpp"
 #include "services/filter/filter_match.hpp"
 #include "services/filter/lazy_members.hpp"
-#include "services/filter/parse_filter.hpp"
 #include "services/rooms/visibility.hpp"
 #include "services/sync/sync_token.hpp"
 
@@ -17,27 +16,6 @@ namespace myelin::api {
 namespace bj = boost::json;
 
 namespace {
-
-constexpr std::int64_t kDefaultLimit = 10;
-constexpr std::int64_t kMaxLimit = 1000;
-
-filter::RoomEventFilter room_event_filter(const http::Request& request) {
-  auto text = query_string(request, "filter");
-  if (!text) return {};
-  auto value = json::parse(*text);
-  if (!value) throw MatrixError(ErrCode::kNotJson, "filter is not JSON");
-  auto parsed = filter::parse_room_event_filter(*value);
-  if (!parsed) throw MatrixError(ErrCode::kBadJson, "Invalid filter: " + parsed.error());
-  return std::move(*parsed);
-}
-
-std::optional<std::int64_t> position_param(const http::Request& request, const char* name) {
-  auto text = query_string(request, name);
-  if (!text || text->empty()) return std::nullopt;
-  auto position = services::parse_pagination_token(*text);
-  if (!position) throw MatrixError(ErrCode::kInvalidParam, std::string("Invalid ") + name);
-  return position;
-}
 
 // The highest position the user may read: everything while joined; up to their leave or ban.
 boost::asio::awaitable<std::int64_t> readable_up_to(Services& services, std::string room_id,
@@ -70,18 +48,17 @@ Reply get_messages(RequestContext& ctx) {
     throw MatrixError(ErrCode::kInvalidParam, "'dir' must be 'b' or 'f'");
   }
   const bool backwards = dir == "b";
-  const std::int64_t limit =
-      std::min(std::max<std::int64_t>(query_int(ctx.request, "limit").value_or(kDefaultLimit), 1),
-               kMaxLimit);
-  filter::RoomEventFilter event_filter = room_event_filter(ctx.request);
+  const std::int64_t limit = messages_limit_param(ctx.request);
+  filter::RoomEventFilter event_filter = room_event_filter_param(ctx.request);
   std::string user_id = ctx.principal.user_id;
   services::RoomStatePtr room = co_await services.rooms.require_room(room_id);
   std::string membership = room->membership_of(user_id);
   const std::int64_t ceiling = co_await readable_up_to(services, room_id, user_id, membership);
 
   const std::int64_t current = services.ctx.store.stream().current();
-  std::int64_t from = position_param(ctx.request, "from").value_or(backwards ? current : 0);
-  std::optional<std::int64_t> to = position_param(ctx.request, "to");
+  std::int64_t from =
+      pagination_position_param(ctx.request, "from").value_or(backwards ? current : 0);
+  std::optional<std::int64_t> to = pagination_position_param(ctx.request, "to");
   storage::Store& store = services.ctx.store;
   auto paginate = [&store, room_id, user_id, membership, backwards, from, to, limit, ceiling,
                    event_filter]() {
@@ -148,9 +125,8 @@ Reply get_context(RequestContext& ctx) {
   Services& services = *ctx.services;
   std::string room_id = room_id_param(ctx.request);
   std::string event_id = ctx.request.param("eventId");
-  const std::int64_t limit =
-      std::min(query_int(ctx.request, "limit").value_or(kDefaultLimit), kMaxLimit);
-  filter::RoomEventFilter event_filter = room_event_filter(ctx.request);
+  const std::int64_t limit = context_limit_param(ctx.request);
+  filter::RoomEventFilter event_filter = room_event_filter_param(ctx.request);
   std::string user_id = ctx.principal.user_id;
   services::RoomStatePtr room = co_await services.rooms.require_room(room_id);
   std::string membership = room->membership_of(user_id);
