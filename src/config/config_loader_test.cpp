@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "config/config_test_support.hpp"
 #include "config/sample_config.hpp"
 
 namespace myelin::config {
@@ -19,12 +20,7 @@ SampleParameters sample_parameters() {
           .registration_shared_secret = "s3cret"};
 }
 
-bool has_error(const LoadResult& result, std::string_view key, std::string_view reason_part) {
-  for (const ConfigError& e : result.errors) {
-    if (e.key == key && e.reason.find(reason_part) != std::string::npos) return true;
-  }
-  return false;
-}
+using testing::has_error;
 
 TEST(ConfigLoader, GeneratedSampleLoadsBack) {
   LoadResult result = load_config_text(generate_sample_config(sample_parameters()), "s.yaml");

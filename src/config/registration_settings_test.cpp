@@ -3,18 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "config/config_loader.hpp"
+#include "config/config_test_support.hpp"
 
 namespace myelin::config {
 namespace {
 
-const std::string kBase = "server_name: example.org\ndata_dir: /tmp/x\n";
+const std::string kBase = testing::kMinimalConfig;
 
-bool has_error(const LoadResult& result, std::string_view key, std::string_view reason_part) {
-  for (const ConfigError& e : result.errors) {
-    if (e.key == key && e.reason.find(reason_part) != std::string::npos) return true;
-  }
-  return false;
-}
+using testing::has_error;
 
 TEST(RegistrationSettings, TokenRegistrationWithoutEmailIsTheDefault) {
   LoadResult result = load_config_text(kBase, "c");
