@@ -2,24 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <filesystem>
 #include <memory>
 
-#include "base/errcode.hpp"
-#include "base/matrix_error.hpp"
+#include "services/common/service_test_fixture.hpp"
 #include "storage/sqlite/test_temp_dir.hpp"
 
 namespace myelin::services {
 namespace {
 
-namespace asio = boost::asio;
+constexpr std::int64_t kStart = testing::kTestStartMs;
 
-constexpr std::int64_t kStart = 1'700'000'000'000;
-
-config::Config test_config(const sqlite::TempDir& dir) {
+config::Config media_config(const sqlite::TempDir& dir) {
   config::Config config;
   config.server_name = "example.org";
   config.media.store_path = dir.file("media");
@@ -28,64 +22,22 @@ config::Config test_config(const sqlite::TempDir& dir) {
 }
 
 // The service over a migrated SQLite file and a media directory, with a clock the test moves.
-class MediaServiceTest : public ::testing::Test {
+class MediaServiceTest : public testing::ServiceTestFixture {
  protected:
-  MediaServiceTest()
-      : config_(test_config(dir_)),
-        store_(storage::Store::open_sqlite(dir_.file("homeserver.db"))),
-        db_pool_(std::make_unique<async::WorkerPool>(2)),
-        cpu_pool_(std::make_unique<async::WorkerPool>(1)),
-        ctx_{config_,
-             *store_,
-             *db_pool_,
-             *cpu_pool_,
-             crypto::SigningKey::generate(),
-             notifier_,
-             [this] { return now_; }},
-        media_(ctx_) {}
-  ~MediaServiceTest() override {
-    db_pool_.reset();
-    cpu_pool_.reset();
-  }
+  MediaServiceTest() : ServiceTestFixture(media_config), media_(ctx_) {}
 
-  template <typename T>
-  T run(asio::awaitable<T> work) {
-    auto done = asio::co_spawn(io_, std::move(work), asio::use_future);
-    io_.restart();
-    io_.run();
-    return done.get();
-  }
-  // The errcode a failing call throws; "" when it succeeds.
-  template <typename T>
-  std::string error_of(asio::awaitable<T> work) {
-    try {
-      run(std::move(work));
-    } catch (const MatrixError& e) {
-      return std::string(errcode_name(e.code()));
-    }
-    return "";
-  }
   std::string upload(const std::string& bytes, const std::string& user = "@u:example.org") {
     return run(media_.upload(user, "application/octet-stream", "f.bin", bytes));
   }
 
-  std::int64_t now_ = kStart;
-  sqlite::TempDir dir_;
-  config::Config config_;
-  std::unique_ptr<storage::Store> store_;
-  Notifier notifier_;
-  std::unique_ptr<async::WorkerPool> db_pool_;
-  std::unique_ptr<async::WorkerPool> cpu_pool_;
-  ServiceContext ctx_;
   MediaService media_;
-  asio::io_context io_;
 };
 
 TEST_F(MediaServiceTest, UploadAndDownloadRoundTrip) {
   const std::string bytes("\x89PNG\0\xff", 6);
   std::string id = run(media_.upload("@u:example.org", "image/png", "a b.png", bytes));
   EXPECT_EQ(id.size(), MediaService::kMediaIdLength);
-  now_ += 1000;
+  now_ms_ += 1000;
   MediaDownload got = run(media_.download("example.org", id));
   EXPECT_EQ(got.bytes, bytes);
   EXPECT_EQ(got.info.media_type, "image/png");
@@ -132,7 +84,7 @@ TEST_F(MediaServiceTest, CreatedIdsAreUploadedOnceByTheirCreator) {
 TEST_F(MediaServiceTest, CreatedIdsExpireAndArePendingAtMostFive) {
   CreatedMedia first = run(media_.create("@u:example.org"));
   for (std::size_t i = 1; i < MediaService::kMaxPendingUploads; ++i) {
-    now_ += 1000;
+    now_ms_ += 1000;
     run(media_.create("@u:example.org"));
   }
   try {
@@ -141,11 +93,11 @@ TEST_F(MediaServiceTest, CreatedIdsExpireAndArePendingAtMostFive) {
   } catch (const MatrixError& e) {
     EXPECT_EQ(e.code(), ErrCode::kLimitExceeded);
     // The first ID frees its slot when it expires.
-    const std::int64_t expected = kStart + MediaService::kUnusedExpiryMs - now_;
+    const std::int64_t expected = kStart + MediaService::kUnusedExpiryMs - now_ms_;
     EXPECT_EQ(e.extra().at("retry_after_ms").as_int64(), expected);
   }
   run(media_.create("@other:example.org"));  // the limit is per user
-  now_ = kStart + MediaService::kUnusedExpiryMs + 1;
+  now_ms_ = kStart + MediaService::kUnusedExpiryMs + 1;
   EXPECT_EQ(error_of(media_.upload_to("@u:example.org", first.media_id, "text/plain", std::nullopt,
                                       "late")),
             "M_NOT_FOUND");
@@ -170,7 +122,7 @@ TEST_F(MediaServiceTest, QuarantinedMediaIsNotServedUnlessProtected) {
 TEST_F(MediaServiceTest, RemovesRowsAndFiles) {
   std::string old_big = upload(std::string(50, 'b'));
   std::string old_small = upload("s");
-  now_ += 10'000;
+  now_ms_ += 10'000;
   std::string recent = upload(std::string(50, 'r'));
   std::string path = MediaFiles(config_.media.store_path).path_of(old_big);
   EXPECT_TRUE(std::filesystem::exists(path));

@@ -2,12 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-
-#include "base/matrix_error.hpp"
-#include "storage/sqlite/test_temp_dir.hpp"
+#include "services/common/service_test_fixture.hpp"
 #include "storage/store/test_store.hpp"
 
 namespace myelin::services {
@@ -16,38 +11,15 @@ namespace {
 namespace asio = boost::asio;
 
 // RateLimits over a real store and pools, with a clock the test moves.
-class RateLimitsTest : public ::testing::Test {
+class RateLimitsTest : public testing::ServiceTestFixture {
  protected:
-  RateLimitsTest()
-      : store_(storage::Store::open_sqlite(dir_.file("homeserver.db"))),
-        db_pool_(std::make_unique<async::WorkerPool>(1)),
-        cpu_pool_(std::make_unique<async::WorkerPool>(1)),
-        ctx_{config_,
-             *store_,
-             *db_pool_,
-             *cpu_pool_,
-             crypto::SigningKey::generate(),
-             notifier_,
-             [this] { return now_; }} {
-    config_.server_name = "test.local";
+  RateLimitsTest() : ServiceTestFixture(default_config, 1) {
     config_.rate_limits.message = {1, 2};
     config_.rate_limits.joins_local = {1, 1};
     config_.rate_limits.invites_per_room = {1, 5};
     config_.rate_limits.invites_per_user = {1, 1};
     config_.rate_limits.invites_per_issuer = {1, 5};
     limits_ = std::make_unique<RateLimits>(ctx_);
-  }
-  ~RateLimitsTest() override {
-    db_pool_.reset();
-    cpu_pool_.reset();
-  }
-
-  template <typename T>
-  T run(asio::awaitable<T> work) {
-    auto done = asio::co_spawn(io_, std::move(work), asio::use_future);
-    io_.restart();
-    io_.run();
-    return done.get();
   }
 
   // The retry_after_ms of the limit `work` runs into; -1 when it is allowed.
@@ -66,16 +38,7 @@ class RateLimitsTest : public ::testing::Test {
     co_await limits_->check_message(std::move(user), std::move(redacts));
   }
 
-  sqlite::TempDir dir_;
-  config::Config config_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<async::WorkerPool> db_pool_;
-  std::unique_ptr<async::WorkerPool> cpu_pool_;
-  Notifier notifier_;
-  std::int64_t now_ = 1'000'000;
-  ServiceContext ctx_;
   std::unique_ptr<RateLimits> limits_;
-  asio::io_context io_;
 };
 
 TEST_F(RateLimitsTest, MessagesPerUserWithOverrides) {
@@ -164,7 +127,7 @@ TEST_F(RateLimitsTest, LoginsPerAccountAndFailures) {
   } catch (const MatrixError& e) {
     EXPECT_EQ(e.extra().at("retry_after_ms").as_int64(), 2000);
   }
-  now_ += 2000;
+  now_ms_ += 2000;
   limits_->check_failed_logins("@l:test.local");
   limits_->check_login_account("@l:test.local");
   limits_->record_login("@l:test.local");

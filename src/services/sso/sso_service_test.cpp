@@ -2,22 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
 #include <memory>
 
-#include "base/errcode.hpp"
-#include "base/matrix_error.hpp"
-#include "storage/sqlite/test_temp_dir.hpp"
+#include "services/common/service_test_fixture.hpp"
 
 namespace myelin::services {
 namespace {
 
 namespace bj = boost::json;
 
-config::Config test_config() {
+config::Config sso_config(const sqlite::TempDir&) {
   config::Config config;
   config.server_name = "test.local";
   config.public_baseurl = "https://matrix.test.local/";
@@ -37,34 +32,10 @@ config::Config test_config() {
 
 // SsoService's mapping and token login over a migrated SQLite file (no provider is contacted:
 // claims are handed in as the provider would have).
-class SsoServiceTest : public ::testing::Test {
+class SsoServiceTest : public testing::ServiceTestFixture {
  protected:
-  SsoServiceTest()
-      : config_(test_config()),
-        store_(storage::Store::open_sqlite(dir_.file("homeserver.db"))),
-        db_pool_(std::make_unique<async::WorkerPool>(2)),
-        cpu_pool_(std::make_unique<async::WorkerPool>(1)),
-        ctx_{config_,
-             *store_,
-             *db_pool_,
-             *cpu_pool_,
-             crypto::SigningKey::generate(),
-             notifier_,
-             [this] { return now_ms_; }},
-        accounts_(ctx_),
-        sso_(ctx_, accounts_) {}
-  ~SsoServiceTest() override {
-    db_pool_.reset();
-    cpu_pool_.reset();
-  }
+  SsoServiceTest() : ServiceTestFixture(sso_config), accounts_(ctx_), sso_(ctx_, accounts_) {}
 
-  template <typename T>
-  T run(asio::awaitable<T> work) {
-    auto done = asio::co_spawn(io_, std::move(work), asio::use_future);
-    io_.restart();
-    io_.run();
-    return done.get();
-  }
   std::string map(const std::string& idp, const char* claims) {
     return run(sso_.map_user(idp, bj::parse(claims).as_object()));
   }
@@ -77,17 +48,8 @@ class SsoServiceTest : public ::testing::Test {
     return "";
   }
 
-  std::int64_t now_ms_ = 1'700'000'000'000;
-  sqlite::TempDir dir_;
-  config::Config config_;
-  std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<async::WorkerPool> db_pool_;
-  std::unique_ptr<async::WorkerPool> cpu_pool_;
-  Notifier notifier_;
-  ServiceContext ctx_;
   AccountService accounts_;
   SsoService sso_;
-  asio::io_context io_;
 };
 
 TEST_F(SsoServiceTest, ListsProvidersAndTheCallback) {

@@ -3,61 +3,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-#include <memory>
-
-#include "base/errcode.hpp"
-#include "base/matrix_error.hpp"
-#include "storage/sqlite/test_temp_dir.hpp"
+#include "services/common/service_test_fixture.hpp"
 
 namespace myelin::services {
 namespace {
 
-config::Config test_config() {
-  config::Config config;
-  config.server_name = "test.local";
-  return config;
-}
-
 // AccountService over a migrated SQLite file, worker pools and an io_context that run() drives.
-class AccountServiceTest : public ::testing::Test {
+class AccountServiceTest : public testing::ServiceTestFixture {
  protected:
-  AccountServiceTest()
-      : config_(test_config()),
-        store_(storage::Store::open_sqlite(dir_.file("homeserver.db"))),
-        db_pool_(std::make_unique<async::WorkerPool>(2)),
-        cpu_pool_(std::make_unique<async::WorkerPool>(1)),
-        ctx_{config_,
-             *store_,
-             *db_pool_,
-             *cpu_pool_,
-             crypto::SigningKey::generate(),
-             notifier_,
-             [] { return std::int64_t{1'700'000'000'000}; }},
-        accounts_(ctx_) {}
-  ~AccountServiceTest() override {
-    db_pool_.reset();
-    cpu_pool_.reset();
-  }
-
-  template <typename T>
-  T run(asio::awaitable<T> work) {
-    auto done = asio::co_spawn(io_, std::move(work), asio::use_future);
-    io_.restart();
-    io_.run();
-    return done.get();
-  }
-  template <typename T>
-  std::string error_of(asio::awaitable<T> work) {
-    try {
-      run(std::move(work));
-    } catch (const MatrixError& e) {
-      return std::string(errcode_name(e.code()));
-    }
-    return "";
-  }
+  AccountServiceTest() : accounts_(ctx_) {}
 
   LoginResult register_alice(std::optional<std::string> device_id = std::nullopt) {
     NewAccount account;
@@ -76,15 +30,7 @@ class AccountServiceTest : public ::testing::Test {
     return run(accounts_.authenticate(token));
   }
 
-  sqlite::TempDir dir_;
-  config::Config config_;
-  std::unique_ptr<storage::Store> store_;
-  Notifier notifier_;
-  std::unique_ptr<async::WorkerPool> db_pool_;
-  std::unique_ptr<async::WorkerPool> cpu_pool_;
-  ServiceContext ctx_;
   AccountService accounts_;
-  asio::io_context io_;
 };
 
 TEST_F(AccountServiceTest, RegisterCreatesUserDeviceAndToken) {

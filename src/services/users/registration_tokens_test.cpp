@@ -2,58 +2,22 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <memory>
 
-#include "base/errcode.hpp"
-#include "base/matrix_error.hpp"
-#include "storage/sqlite/test_temp_dir.hpp"
+#include "services/common/service_test_fixture.hpp"
 
 namespace myelin::services {
 namespace {
 
 namespace asio = boost::asio;
 
-constexpr std::int64_t kStart = 1'700'000'000'000;
+constexpr std::int64_t kStart = testing::kTestStartMs;
 
 // The service over a migrated SQLite file, with a clock the test moves.
-class RegistrationTokensTest : public ::testing::Test {
+class RegistrationTokensTest : public testing::ServiceTestFixture {
  protected:
-  RegistrationTokensTest()
-      : store_(storage::Store::open_sqlite(dir_.file("homeserver.db"))),
-        db_pool_(std::make_unique<async::WorkerPool>(2)),
-        cpu_pool_(std::make_unique<async::WorkerPool>(1)),
-        ctx_{config_,
-             *store_,
-             *db_pool_,
-             *cpu_pool_,
-             crypto::SigningKey::generate(),
-             notifier_,
-             [this] { return now_; }},
-        tokens_(ctx_) {}
-  ~RegistrationTokensTest() override {
-    db_pool_.reset();
-    cpu_pool_.reset();
-  }
+  RegistrationTokensTest() : tokens_(ctx_) {}
 
-  template <typename T>
-  T run(asio::awaitable<T> work) {
-    auto done = asio::co_spawn(io_, std::move(work), asio::use_future);
-    io_.restart();
-    io_.run();
-    return done.get();
-  }
-  template <typename T>
-  std::string error_of(asio::awaitable<T> work) {
-    try {
-      run(std::move(work));
-    } catch (const MatrixError& e) {
-      return std::string(errcode_name(e.code())) + " " + e.what();
-    }
-    return "";
-  }
   storage::RegistrationToken create(NewRegistrationToken request) {
     return run(tokens_.create(std::move(request)));
   }
@@ -61,16 +25,7 @@ class RegistrationTokensTest : public ::testing::Test {
     return run(tokens_.get(token)).value();
   }
 
-  std::int64_t now_ = kStart;
-  sqlite::TempDir dir_;
-  config::Config config_;
-  std::unique_ptr<storage::Store> store_;
-  Notifier notifier_;
-  std::unique_ptr<async::WorkerPool> db_pool_;
-  std::unique_ptr<async::WorkerPool> cpu_pool_;
-  ServiceContext ctx_;
   RegistrationTokens tokens_;
-  asio::io_context io_;
 };
 
 TEST_F(RegistrationTokensTest, WellFormedTokens) {
@@ -97,11 +52,12 @@ TEST_F(RegistrationTokensTest, CreateGeneratesOrChecks) {
   named.uses_allowed = 0;
   named.expiry_time = kStart;  // now is not in the past
   EXPECT_EQ(create(named).token, "abc");
-  EXPECT_NE(error_of(tokens_.create(named)).find("M_INVALID_PARAM Token already exists: abc"),
-            std::string::npos);
+  EXPECT_NE(
+      error_message_of(tokens_.create(named)).find("M_INVALID_PARAM Token already exists: abc"),
+      std::string::npos);
 
   auto refused = [&](NewRegistrationToken request) {
-    return error_of(tokens_.create(std::move(request))).rfind("M_INVALID_PARAM", 0) == 0;
+    return error_message_of(tokens_.create(std::move(request))).rfind("M_INVALID_PARAM", 0) == 0;
   };
   NewRegistrationToken empty;
   empty.token = "";
@@ -124,7 +80,7 @@ TEST_F(RegistrationTokensTest, CreateGeneratesOrChecks) {
 
   storage::RegistrationTokenChange past;
   past.expiry_time = std::optional<std::int64_t>(kStart - 1);
-  EXPECT_EQ(error_of(tokens_.update("abc", past)),
+  EXPECT_EQ(error_message_of(tokens_.update("abc", past)),
             "M_INVALID_PARAM expiry_time must not be in the past");
   EXPECT_FALSE(run(tokens_.update("nope", storage::RegistrationTokenChange{})).has_value());
 }
@@ -140,9 +96,9 @@ TEST_F(RegistrationTokensTest, AbandonedReservationsAreSweptAfterTheUiaTimeout) 
   EXPECT_FALSE(run(tokens_.is_valid("once")));
   EXPECT_FALSE(run(tokens_.reserve("once", "waiting")));
 
-  now_ += RegistrationTokens::kReservationLifetimeMs;  // not yet older than the lifetime
+  now_ms_ += RegistrationTokens::kReservationLifetimeMs;  // not yet older than the lifetime
   EXPECT_EQ(get("once").pending, 1);
-  now_ += 1;
+  now_ms_ += 1;
   EXPECT_EQ(get("once").pending, 0);  // admin reads sweep first
   EXPECT_TRUE(run(tokens_.is_valid("once")));
   EXPECT_TRUE(run(tokens_.reserve("once", "waiting")));
