@@ -173,6 +173,7 @@ std::vector<http::Route> client_routes() {
       {Method::kPut, "/_matrix/client/(r0|v3)/pushrules/{scope}/{kind}/{ruleId}/actions", kUser,
        kDefault, put_push_rule_actions},
       {Method::kGet, "/_matrix/client/(r0|v3)/pushers", kUser, kDefault, get_pushers},
+      {Method::kPost, "/_matrix/client/(r0|v3)/pushers/set", kUser, kDefault, post_pushers_set},
 
       // Sync.
       {Method::kGet, "/_matrix/client/(r0|v3)/sync", kUser, kNoLimit, get_sync},

@@ -5,6 +5,7 @@
 #include "api/admin/admin_routes.hpp"
 #include "api/admin/admin_user_support.hpp"
 #include "api/client/json_body.hpp"
+#include "api/client/pusher_json.hpp"
 #include "base/matrix_error.hpp"
 #include "services/services.hpp"
 
@@ -72,12 +73,15 @@ Reply get_account_data(http::RequestContext& ctx) {
       {{"account_data", bj::object{{"global", std::move(global)}, {"rooms", std::move(rooms)}}}});
 }
 
-// GET /_synapse/admin/v1/users/{userId}/pushers — {pushers, total}. Pushers cannot be
-// registered yet (POST /pushers/set arrives with push notifications), so the list is empty.
-Reply get_pushers(http::RequestContext& ctx) {
+// GET /_synapse/admin/v1/users/{userId}/pushers — {pushers, total}, as the user sees them.
+Reply get_user_pushers(http::RequestContext& ctx) {
   std::string user_id = local_user_param(ctx, "Can only look up local users");
   co_await require_user(*ctx.services, user_id);
-  co_return ok({{"pushers", bj::array{}}, {"total", 0}});
+  storage::Store& store = ctx.services->ctx.store;
+  auto load = [&store, user_id] { return store.pushers.of_user(user_id); };
+  std::vector<storage::PusherRecord> pushers = co_await ctx.services->ctx.db(std::move(load));
+  const std::size_t total = pushers.size();
+  co_return ok({{"pushers", pushers_json(pushers)}, {"total", total}});
 }
 
 }  // namespace
@@ -94,7 +98,7 @@ std::vector<http::Route> admin_user_data_routes() {
       {Method::kGet, "/_synapse/admin/v1/users/{userId}/accountdata", AuthKind::kAdmin,
        RateLimitClass::kNone, get_account_data},
       {Method::kGet, "/_synapse/admin/v1/users/{userId}/pushers", AuthKind::kAdmin,
-       RateLimitClass::kNone, get_pushers},
+       RateLimitClass::kNone, get_user_pushers},
   };
 }
 

@@ -115,6 +115,7 @@ Reply put_push_rule_enabled(RequestContext& ctx);
 Reply get_push_rule_actions(RequestContext& ctx);
 Reply put_push_rule_actions(RequestContext& ctx);
 Reply get_pushers(RequestContext& ctx);
+Reply post_pushers_set(RequestContext& ctx);
 
 // sync_handler.cpp
 Reply get_sync(RequestContext& ctx);

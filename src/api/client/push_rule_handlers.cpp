@@ -140,6 +140,4 @@ Reply put_push_rule_actions(RequestContext& ctx) {
 }
 
 // GET /_matrix/client/v3/pushers — the user's pushers; none until pushers can be registered.
-Reply get_pushers(RequestContext&) { co_return ok({{"pushers", bj::array{}}}); }
-
 }  // namespace myelin::api

@@ -15,5 +15,6 @@ sql::Migration migration_v5_user_admin();
 sql::Migration migration_v6_room_admin();
 sql::Migration migration_v7_ratelimit();
 sql::Migration migration_v9_media();
+sql::Migration migration_v10_pushers();
 
 }  // namespace myelin::storage

@@ -84,6 +84,7 @@ void AccountStore::deactivate(const std::string& user_id) {
     c.execute("DELETE FROM profiles WHERE user_id = ?", {user_id});
     // The addresses become free for other accounts, as Synapse does.
     c.execute("DELETE FROM user_threepids WHERE user_id = ?", {user_id});
+    c.execute("DELETE FROM pushers WHERE user_id = ?", {user_id});
     tx.commit();
   });
 }
@@ -194,6 +195,7 @@ void AccountStore::delete_device(const std::string& user_id, const std::string& 
     c.execute("DELETE FROM access_tokens WHERE user_id = ? AND device_id = ?",
               {user_id, device_id});
     c.execute("DELETE FROM devices WHERE user_id = ? AND device_id = ?", {user_id, device_id});
+    c.execute("DELETE FROM pushers WHERE user_id = ? AND device_id = ?", {user_id, device_id});
     tx.commit();
   });
 }
@@ -205,6 +207,7 @@ void AccountStore::delete_devices_except(const std::string& user_id,
     std::string keep = keep_device.value_or("");
     c.execute("DELETE FROM access_tokens WHERE user_id = ? AND device_id != ?", {user_id, keep});
     c.execute("DELETE FROM devices WHERE user_id = ? AND device_id != ?", {user_id, keep});
+    c.execute("DELETE FROM pushers WHERE user_id = ? AND device_id != ?", {user_id, keep});
     tx.commit();
   });
 }

@@ -8,6 +8,7 @@
 #include "storage/store/event_store.hpp"
 #include "storage/store/external_id_store.hpp"
 #include "storage/store/media_store.hpp"
+#include "storage/store/pusher_store.hpp"
 #include "storage/store/rate_limit_override_store.hpp"
 #include "storage/store/registration_token_store.hpp"
 #include "storage/store/room_admin_store.hpp"
@@ -49,6 +50,7 @@ class Store {
   UserAdminStore user_admin{*db_};
   RoomAdminStore room_admin{*db_};
   ExternalIdStore external_ids{*db_};  // SSO identities linked to users
+  PusherStore pushers{*db_};
 };
 
 }  // namespace myelin::storage
