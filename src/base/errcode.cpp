@@ -128,7 +128,6 @@ int http_status(ErrCode code) {
     case ErrCode::kCaptchaNeeded:
       return 401;
     case ErrCode::kNotFound:
-    case ErrCode::kThreepidNotFound:
     case ErrCode::kUnrecognized:
       return 404;
     case ErrCode::kLimitExceeded:
@@ -155,6 +154,7 @@ int http_status(ErrCode code) {
     case ErrCode::kRoomInUse:
     case ErrCode::kInvalidRoomState:
     case ErrCode::kThreepidInUse:
+    case ErrCode::kThreepidNotFound:  // spec: 400 from the requestToken endpoints
     case ErrCode::kThreepidMediumNotSupported:
     case ErrCode::kUnsupportedRoomVersion:
     case ErrCode::kIncompatibleRoomVersion:

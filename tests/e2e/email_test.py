@@ -223,7 +223,7 @@ class EmailTest(unittest.TestCase):
 
         # Password reset by e-mail.
         status, body = self.request_token(server, "password", "nobody@example.org", "secret-4")
-        self.assertEqual((status, body.get("errcode")), (404, "M_THREEPID_NOT_FOUND"))
+        self.assertEqual((status, body.get("errcode")), (400, "M_THREEPID_NOT_FOUND"))
         status, body = self.request_token(server, "password", "alice@example.org", "secret-4")
         self.assertEqual(status, 200, body)
         sid4 = body["sid"]
