@@ -52,10 +52,10 @@ struct Config {
   std::string signing_key_path;
   std::string registration_shared_secret;
   RegistrationConfig registration;
-  EmailConfig email;  // email:
-  RateLimitConfig rate_limits;  // rc_*
-  MediaConfig media;  // media_store_path, max_upload_size
-  ServerNoticesConfig server_notices;  // server_notices:
+  EmailConfig email;                               // email:
+  RateLimitConfig rate_limits;                     // rc_*
+  MediaConfig media;                               // media_store_path, max_upload_size
+  ServerNoticesConfig server_notices;              // server_notices:
   std::vector<OidcProviderConfig> oidc_providers;  // oidc_providers: SSO identity providers
   WellKnown well_known;
   std::uint64_t max_request_body_size = 0;

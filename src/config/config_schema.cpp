@@ -246,8 +246,8 @@ const Setting kCoreSettings[] = {
 std::span<const Setting> config_schema() {
   static const std::vector<Setting> schema = [] {
     std::vector<Setting> all(std::begin(kCoreSettings), std::end(kCoreSettings));
-    for (auto group : {registration_settings, email_settings, rate_limit_settings,
-                        media_settings, oidc_settings, server_notices_settings}) {
+    for (auto group : {registration_settings, email_settings, rate_limit_settings, media_settings,
+                       oidc_settings, server_notices_settings}) {
       std::vector<Setting> settings = group();
       all.insert(all.end(), settings.begin(), settings.end());
     }

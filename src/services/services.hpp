@@ -15,8 +15,8 @@
 #include "services/sync/typing_service.hpp"
 #include "services/users/account_service.hpp"
 #include "services/users/registration_tokens.hpp"
-#include "services/users/shared_secret_registration.hpp"
 #include "services/users/server_notices.hpp"
+#include "services/users/shared_secret_registration.hpp"
 #include "services/users/user_admin_service.hpp"
 
 namespace myelin {
@@ -59,7 +59,7 @@ struct Services {
   services::Mailer mailer;  // e-mail through the SMTP relay (email:)
   services::ThreepidService threepids;
   services::UserAdminService user_admin;
-  services::ServerNotices server_notices;  // server_notices: messages from the server
+  services::ServerNotices server_notices;    // server_notices: messages from the server
   services::UserRedactions user_redactions;  // admin: redact a user's events, in the background
   services::RateLimits rate_limits;
   services::MediaService media;
