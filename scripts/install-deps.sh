@@ -14,6 +14,8 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-canonicaljson python3-signedjson
   python3-yaml python3-aiohttp python3-matrix-nio python3-aiosmtpd
+  # federation tests: a real DNS server (A and SRV records) and openssl for the test CA
+  dnsmasq-base openssl
 )
 
 missing=()
