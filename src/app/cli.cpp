@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/event_command.hpp"
+#include "app/federation_check_command.hpp"
 #include "app/generate_config_command.hpp"
 #include "app/json_command.hpp"
 #include "app/key_command.hpp"
@@ -27,6 +28,7 @@ int run_cli(int argc, char** argv) {
   app::add_event_commands(app, exit_code);
   app::add_serve_command(app, exit_code);
   app::add_register_user_command(app, exit_code);
+  app::add_federation_commands(app, exit_code);
 
   try {
     app.parse(argc, argv);
