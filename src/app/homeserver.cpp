@@ -1,5 +1,6 @@
 #include "app/homeserver.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -73,6 +74,8 @@ std::vector<http::ListenerOptions> listener_options(const config::Config& config
       options.address = address;
       options.port = listener.port;
       options.x_forwarded = listener.x_forwarded;
+      options.resources.client = std::ranges::count(listener.resources, "client") > 0;
+      options.resources.federation = std::ranges::count(listener.resources, "federation") > 0;
       if (listener.tls) {
         options.tls = http::TlsFiles{config.tls_certificate_path, config.tls_private_key_path};
       }

@@ -158,6 +158,21 @@ class FederationRigTest(unittest.TestCase):
                 self.assertEqual(login["user_id"], "@alice:" + spec.name)
                 self.assertTrue(self.rig.client_url(spec.name).startswith("http://"))
 
+    def test_listeners_answer_only_their_resources(self):
+        # The TLS federation listener does not expose the client or admin APIs...
+        for path in ["/_matrix/client/versions", "/_synapse/admin/v1/server_version"]:
+            with self.subTest(path=path):
+                status, body = https_get(self.rig.ca.ca_path, "127.0.0.2", 8448,
+                                         "plain.fedtest", path)
+                self.assertEqual((status, body["errcode"]), (404, "M_UNRECOGNIZED"))
+        # ...and the plain client listener takes no federation traffic.
+        server = self.rig["plain.fedtest"]
+        self.assertTrue(server.versions_ok())
+        for path in [KEY_PATH, VERSION_PATH]:
+            with self.subTest(path=path):
+                status, body = server.request("GET", path)
+                self.assertEqual((status, body["errcode"]), (404, "M_UNRECOGNIZED"))
+
     # -- myelin federation check --------------------------------------------------------------
 
     def test_check_passes_for_working_set_ups(self):

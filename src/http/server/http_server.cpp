@@ -76,16 +76,18 @@ asio::awaitable<void> accept_loop(std::shared_ptr<Listener> listener,
     beast::tcp_stream stream(std::move(socket));
     auto on_done = asio::bind_cancellation_slot(entry->cancel.slot(), log_failure);
     if (listener->tls) {
-      asio::co_spawn(connection_strand,
-                     serve_connection(
-                         beast::ssl_stream<beast::tcp_stream>(std::move(stream), *listener->tls),
-                         std::move(remote), listener->options.x_forwarded, state, std::move(entry)),
-                     on_done);
+      asio::co_spawn(
+          connection_strand,
+          serve_connection(beast::ssl_stream<beast::tcp_stream>(std::move(stream), *listener->tls),
+                           std::move(remote), listener->options.x_forwarded,
+                           listener->options.resources, state, std::move(entry)),
+          on_done);
     } else {
-      asio::co_spawn(connection_strand,
-                     serve_connection(std::move(stream), std::move(remote),
-                                      listener->options.x_forwarded, state, std::move(entry)),
-                     on_done);
+      asio::co_spawn(
+          connection_strand,
+          serve_connection(std::move(stream), std::move(remote), listener->options.x_forwarded,
+                           listener->options.resources, state, std::move(entry)),
+          on_done);
     }
   }
 }

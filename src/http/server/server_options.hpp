@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "http/server/listener_resources.hpp"
+
 namespace myelin::http {
 
 // PEM files for a TLS listener.
@@ -22,6 +24,7 @@ struct ListenerOptions {
   std::optional<TlsFiles> tls;
   // Behind a reverse proxy: the client address is X-Forwarded-For's (see client_address.hpp).
   bool x_forwarded = false;
+  ListenerResources resources;  // which APIs it answers (default: all)
 };
 
 struct ServerOptions {

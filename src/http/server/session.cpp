@@ -72,11 +72,12 @@ bool is_disconnect(beast::error_code ec) {
 template <typename Stream>
 class Session {
  public:
-  Session(Stream& stream, std::string remote, bool trust_forwarded, ServerState& state,
-          SessionEntry& entry)
+  Session(Stream& stream, std::string remote, bool trust_forwarded, ListenerResources resources,
+          ServerState& state, SessionEntry& entry)
       : stream_(stream),
         remote_(std::move(remote)),
         trust_forwarded_(trust_forwarded),
+        resources_(resources),
         state_(state),
         entry_(entry) {}
 
@@ -135,7 +136,16 @@ class Session {
                                  state_.next_request_id(method.empty() ? "-" : method));
     AccessLogEntry log{remote_, request.request_id, method, request.target};
     tcp().expires_never();  // a handler may wait as long as it likes (long-poll /sync)
-    Response response = co_await state_.dispatcher().dispatch(std::move(request));
+    const std::string_view target(request.target);
+    const bool served = resources_.serves(target.substr(0, target.find('?')));
+    Response response;
+    if (served) {
+      response = co_await state_.dispatcher().dispatch(std::move(request));
+    } else {
+      response = error_response(
+          MatrixError::unrecognized(MatrixError::Unrecognized::kEndpoint, "Unrecognized request"),
+          request.target);
+    }
     keep_alive = keep_alive && !state_.stopping();
     bool written = co_await write(std::move(response), version, keep_alive, log, started);
     co_return written&& keep_alive;
@@ -203,6 +213,7 @@ class Session {
   Stream& stream_;
   std::string remote_;
   bool trust_forwarded_;
+  ListenerResources resources_;
   ServerState& state_;
   SessionEntry& entry_;
   beast::flat_buffer buffer_;
@@ -210,7 +221,7 @@ class Session {
 
 template <typename Stream>
 asio::awaitable<void> serve(Stream stream, std::string remote, bool trust_forwarded,
-                            std::shared_ptr<ServerState> state,
+                            ListenerResources resources, std::shared_ptr<ServerState> state,
                             std::shared_ptr<SessionEntry> entry) {
   // Runs however the coroutine ends, even when its frame is destroyed while suspended.
   struct Deregister {
@@ -223,7 +234,7 @@ asio::awaitable<void> serve(Stream stream, std::string remote, bool trust_forwar
   } deregister{*state, *entry};
   entry->close = [&stream] { beast::get_lowest_layer(stream).close(); };
   try {
-    Session<Stream> session(stream, remote, trust_forwarded, *state, *entry);
+    Session<Stream> session(stream, remote, trust_forwarded, resources, *state, *entry);
     co_await session.run();
   } catch (const std::exception& e) {
     log::error("http", "connection from {} failed: {}", remote, e.what());
@@ -233,17 +244,19 @@ asio::awaitable<void> serve(Stream stream, std::string remote, bool trust_forwar
 }  // namespace
 
 asio::awaitable<void> serve_connection(beast::tcp_stream stream, std::string remote,
-                                       bool trust_forwarded, std::shared_ptr<ServerState> state,
+                                       bool trust_forwarded, ListenerResources resources,
+                                       std::shared_ptr<ServerState> state,
                                        std::shared_ptr<SessionEntry> entry) {
-  return serve(std::move(stream), std::move(remote), trust_forwarded, std::move(state),
+  return serve(std::move(stream), std::move(remote), trust_forwarded, resources, std::move(state),
                std::move(entry));
 }
 
 asio::awaitable<void> serve_connection(beast::ssl_stream<beast::tcp_stream> stream,
                                        std::string remote, bool trust_forwarded,
+                                       ListenerResources resources,
                                        std::shared_ptr<ServerState> state,
                                        std::shared_ptr<SessionEntry> entry) {
-  return serve(std::move(stream), std::move(remote), trust_forwarded, std::move(state),
+  return serve(std::move(stream), std::move(remote), trust_forwarded, resources, std::move(state),
                std::move(entry));
 }
 
