@@ -243,13 +243,30 @@ class FederationRigTest(unittest.TestCase):
         self.assert_fails_with("nowhere.fedtest", "no address for nowhere.fedtest")
 
     def test_check_reads_resolver_and_ca_from_the_config(self):
-        if not self.rig.federation_config:
-            self.skipTest("this build has no federation.dns_servers setting yet")
+        # trusted_ca_files (the test CA) from the server's config, no --ca-file; the resolver
+        # from federation.dns_servers when this build has the setting, else --dns-server.
         server = self.rig["plain.fedtest"]
-        result = subprocess.run([MYELIN, "federation", "check", "srv.fedtest", "-c",
-                                 server.config_path], capture_output=True, text=True, timeout=60)
-        self.assertIn("certificate chain verified", result.stdout, result.stdout + result.stderr)
+        command = [MYELIN, "federation", "check", "srv.fedtest", "-c", server.config_path]
+        if not self.rig.federation_config:
+            command += ["--dns-server", self.rig.dns.server]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        output = result.stdout + result.stderr
+        self.assertIn("TLS 127.0.0.13:8449", output)
+        self.assertIn("certificate chain verified", output)
+        # Without the test CA the same chain is refused.
+        result = subprocess.run([MYELIN, "federation", "check", "srv.fedtest", "--dns-server",
+                                 self.rig.dns.server], capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertIn("certificate chain does not verify", result.stdout)
 
+    def test_check_usage_errors(self):
+        result = subprocess.run([MYELIN, "federation", "check", "a.fedtest", "-c",
+                                 "/nonexistent/homeserver.yaml"], capture_output=True, text=True,
+                                timeout=60)
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+        result = subprocess.run([MYELIN, "federation", "check"], capture_output=True, text=True,
+                                timeout=60)
+        self.assertNotEqual(result.returncode, 0)
 
 if __name__ == "__main__":
     if not PRIVATE_NETWORK:
