@@ -20,8 +20,13 @@ spec's "Resolving server names" lists them:
 - well-known: https://<name>/.well-known/matrix/server (port 443, served by myelin itself from
   `well_known.server`) delegates to another host[:port], whose certificate names that host.
 
-The well-known set-up needs port 443. Root (or a lowered net.ipv4.ip_unprivileged_port_start)
-can bind it; `can_bind_443()` tells, and tests skip that set-up when it is False.
+The well-known set-up needs port 443, and every server binds fixed ports (8448, 443) on its
+127.0.0.x. A test script should therefore call `netns.enter_private_network()` first (before
+anything else runs): it re-runs the script in a network namespace of its own, where a user who
+is not root may bind 443 and no other test's servers can collide. Where namespaces are not
+allowed, `can_bind_443()` says whether root (or a lowered net.ipv4.ip_unprivileged_port_start)
+lets us bind it anyway; tests skip the well-known set-ups when it is False, and should use
+127.0.0.x addresses no other federation test uses.
 
 Broken set-ups, for tests of refusal and of `myelin federation check`, are the same specs with
 `cert="self_signed"`, `cert="expired"`, `cert_names=[...]` (the wrong host), no federation
