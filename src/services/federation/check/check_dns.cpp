@@ -95,7 +95,10 @@ class CaresDns final : public CheckDns {
     for (int type : {kTypeAaaa, kTypeA}) {
       RawAnswer raw = query(host, type);
       if (raw.status != ARES_SUCCESS) {
-        if (!is_empty_answer(raw.status)) errors += std::string(ares_strerror(raw.status)) + " ";
+        const std::string error = ares_strerror(raw.status);
+        if (!is_empty_answer(raw.status) && errors.find(error) == std::string::npos) {
+          errors += (errors.empty() ? "" : "; ") + error;
+        }
         continue;
       }
       const auto* bytes = reinterpret_cast<const unsigned char*>(raw.bytes.data());
@@ -119,7 +122,7 @@ class CaresDns final : public CheckDns {
         }
       }
     }
-    if (out.records.empty() && !errors.empty()) out.error = errors.substr(0, errors.size() - 1);
+    if (out.records.empty()) out.error = errors;
     return out;
   }
 

@@ -119,6 +119,7 @@ class Checker {
       DnsAnswer<SrvRecord> answer = dns_.srv(srv_name);
       if (!answer.error.empty()) {
         section.warn("lookup failed: " + answer.error);
+        dns_failure_ = answer.error;
         continue;
       }
       std::vector<Route> routes;
@@ -201,6 +202,7 @@ class Checker {
       DnsAnswer<std::string> answer = dns_.addresses(url.host);
       if (!answer.error.empty()) {
         section.fail("resolving " + url.host + ": " + answer.error);
+        dns_failure_ = answer.error;
         outcome.reason = "resolving " + url.host + " failed";
         return std::nullopt;
       }
@@ -262,6 +264,7 @@ class Checker {
     bool any_address = false;
     for (const Route& route : routes) {
       std::vector<std::string> addresses;
+      bool lookup_failed = false;
       if (is_ip_address(route.host)) {
         addresses.push_back(route.host);
       } else {
@@ -269,6 +272,8 @@ class Checker {
         DnsAnswer<std::string> answer = dns_.addresses(route.host);
         if (!answer.error.empty()) {
           section.fail("lookup failed: " + answer.error);
+          dns_failure_ = answer.error;
+          lookup_failed = true;
         } else if (answer.records.empty()) {
           section.fail("no A/AAAA records");
         } else {
@@ -277,6 +282,7 @@ class Checker {
         addresses = answer.records;
       }
       if (addresses.empty()) {
+        if (lookup_failed) continue;  // not known to be missing: the lookup itself failed
         no_address_hosts_.push_back(route.host);
         continue;
       }
@@ -454,6 +460,13 @@ class Checker {
 
   void verdict(bool any_address) {
     if (report_.works) return;
+    if (!dns_failure_.empty()) {
+      // Nothing else can be judged without answers.
+      report_.fix("DNS lookups failed (" + dns_failure_ +
+                  "): check the resolver (--dns-server, federation.dns_servers or "
+                  "/etc/resolv.conf) and the domain's name servers");
+      if (!any_address) return;
+    }
     const bool delegated = well_known_ && well_known_->delegated;
     // A server found under the right name has faults of its own (certificate, endpoints), not
     // of discovery.
@@ -468,7 +481,7 @@ class Checker {
                   "{\"m.server\": \"<host>:<port>\"} at https://" +
                   name_ + "/.well-known/matrix/server (myelin: well_known.server)");
     }
-    if (!any_address) {
+    if (!any_address && !no_address_hosts_.empty()) {
       std::string hosts = join(no_address_hosts_);
       report_.fix("no address for " + hosts + ": publish A/AAAA records for it");
     }
@@ -483,6 +496,7 @@ class Checker {
   bool srv_used_ = false;
   bool reached_named_server_ = false;
   std::vector<std::string> no_address_hosts_;
+  std::string dns_failure_;  // the last lookup error (not "no such name": no answer at all)
 };
 
 }  // namespace

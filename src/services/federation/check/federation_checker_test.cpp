@@ -20,12 +20,15 @@ class FakeDns : public CheckDns {
  public:
   std::map<std::string, std::vector<SrvRecord>> srv_records;
   std::map<std::string, std::vector<std::string>> hosts;
+  std::string failure;  // every lookup fails with this when set
 
   DnsAnswer<SrvRecord> srv(const std::string& name) override {
+    if (!failure.empty()) return {{}, failure};
     auto found = srv_records.find(name);
     return {found == srv_records.end() ? std::vector<SrvRecord>{} : found->second, ""};
   }
   DnsAnswer<std::string> addresses(const std::string& host) override {
+    if (!failure.empty()) return {{}, failure};
     auto found = hosts.find(host);
     return {found == hosts.end() ? std::vector<std::string>{} : found->second, ""};
   }
@@ -232,6 +235,15 @@ TEST_F(CheckerTest, ExplicitPortSkipsWellKnownAndSrv) {
   CheckReport report = check("a.test:8000");
   EXPECT_TRUE(report.works) << (report.fixes.empty() ? "" : report.fixes.front());
   EXPECT_EQ(visited, std::vector<std::string>{"10.0.0.1:8000 a.test"});
+}
+
+TEST_F(CheckerTest, AFailingResolverIsNotMistakenForMissingRecords) {
+  dns.failure = "Could not contact DNS servers";
+  CheckReport report = check("a.test");
+  EXPECT_FALSE(report.works);
+  ASSERT_EQ(report.fixes.size(), 1u) << report.fixes.back();
+  EXPECT_TRUE(has_fix(report, "DNS lookups failed (Could not contact DNS servers)"));
+  EXPECT_TRUE(visited.empty());
 }
 
 TEST_F(CheckerTest, InvalidServerName) {
