@@ -9,6 +9,8 @@ against the test CA at the address discovery finds, and the check passes for it.
 each the common mistake an operator makes, fail the check with the FIX line for that mistake:
 a self-signed certificate, an expired one, an SRV target whose certificate names the target
 instead of the server name, a missing well-known, a closed 8448, another server_name in the keys.
+key_server.py (python3-signedjson, Synapse's library) serves key documents the checker must
+accept, and faulty ones (another server_name, expired) no myelin would serve.
 
 Usage: rig_test.py PATH_TO_MYELIN
 """
@@ -29,6 +31,8 @@ PRIVATE_NETWORK = netns.enter_private_network()
 from servers import (FederationRig, by_srv, by_well_known, can_bind_443,  # noqa: E402
                      plain, ServerSpec)
 import harness  # noqa: E402  (servers.py put tests/e2e on the path)
+import signedjson.key  # noqa: E402
+from key_server import KeyServer, key_document  # noqa: E402
 
 MYELIN = harness.myelin_path()
 HAS_443 = can_bind_443("127.0.0.4")
@@ -91,7 +95,10 @@ def https_get(ca, address, port, tls_name, path, host=None):
 class FederationRigTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.rig = FederationRig(MYELIN, WORKING + BROKEN).__enter__()
+        # Names served by key_server.py (signedjson) rather than myelin.
+        cls.rig = FederationRig(MYELIN, WORKING + BROKEN, extra_hosts={
+            "signed.fedtest": ["127.0.0.20"], "foreign.fedtest": ["127.0.0.21"],
+            "stale.fedtest": ["127.0.0.22"]}).__enter__()
 
     @classmethod
     def tearDownClass(cls):
@@ -238,6 +245,34 @@ class FederationRigTest(unittest.TestCase):
         self.assert_fails_with("wrongkeys.fedtest",
                                "calls itself \"other.fedtest\" in its keys, not "
                                "\"wrongkeys.fedtest\"")
+
+    def key_server(self, name, address, **document_options):
+        cert, key = self.rig.ca.issue(name.split(".")[0], [name])
+        signing_key = signedjson.key.generate_signing_key("k1")
+        document = key_document(document_options.pop("server_name", name), signing_key,
+                                **document_options)
+        return KeyServer(address, 8448, cert, key, document)
+
+    def test_check_passes_for_keys_signed_by_signedjson(self):
+        # The whole path to "WORKS" against an independent implementation of signed JSON.
+        with self.key_server("signed.fedtest", "127.0.0.20"):
+            code, output = self.check("signed.fedtest")
+        self.assertEqual(code, 0, output)
+        self.assertIn("Verdict: federation with signed.fedtest WORKS", output)
+        self.assertIn("self-signatures verify", output)
+        self.assertNotIn("FIX:", output)
+
+    def test_keys_of_another_server_name(self):
+        with self.key_server("foreign.fedtest", "127.0.0.21", server_name="other.fedtest"):
+            self.assert_fails_with("foreign.fedtest",
+                                   "calls itself \"other.fedtest\" in its keys, not "
+                                   "\"foreign.fedtest\"")
+
+    def test_expired_keys(self):
+        with self.key_server("stale.fedtest", "127.0.0.22", valid_until_ms=1000):
+            output = self.assert_fails_with("stale.fedtest", "the key document at "
+                                            "127.0.0.22:8448 is not usable")
+        self.assertIn("valid_until_ts 1000 is in the past", output)
 
     def test_unknown_name(self):
         self.assert_fails_with("nowhere.fedtest", "no address for nowhere.fedtest")

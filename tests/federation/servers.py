@@ -171,9 +171,10 @@ class FederatedServer(harness.Homeserver):
 class FederationRig:
     """The CA, dnsmasq and every server; a context manager that stops all of them by PID."""
 
-    def __init__(self, binary, servers, domain="fedtest"):
+    def __init__(self, binary, servers, domain="fedtest", extra_hosts=None):
         self.binary = binary
         self.specs = list(servers)
+        self.extra_hosts = dict(extra_hosts or {})  # more A/AAAA records: {name: [ip, ...]}
         self.domain = domain
         self.directory = tempfile.mkdtemp(prefix="myelin-fed-")
         self.ca = None
@@ -184,7 +185,7 @@ class FederationRig:
     # -- set-up --------------------------------------------------------------------------------
 
     def _records(self):
-        hosts, srv = {}, []
+        hosts, srv = {k: list(v) for k, v in self.extra_hosts.items()}, []
         for spec in self.specs:
             if spec.address:
                 hosts.setdefault(spec.name, []).append(spec.address)
