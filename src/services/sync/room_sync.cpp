@@ -177,11 +177,11 @@ RoomSyncResult joined_room_sync(const RoomSyncInput& in, const RoomState& room) 
   section["state"] = bj::object{{"events", render_sync_events(in, room, state)}};
 
   bj::array ephemeral;
-  if ((in.since == 0 || in.typing.changed_since(room.room_id, in.typing_since))) {
-    std::vector<std::string> typing = in.typing.typing_users(room.room_id);
-    if (in.since != 0 || !typing.empty()) {
+  const std::uint64_t typing_since = in.since == 0 ? 0 : in.typing_since;
+  if (auto typing = in.typing.changed_between(room.room_id, typing_since, in.typing_upto)) {
+    if (in.since != 0 || !typing->empty()) {
       bj::array users;
-      for (const std::string& u : typing) users.emplace_back(u);
+      for (const std::string& u : *typing) users.emplace_back(u);
       ephemeral.push_back(
           bj::object{{"type", "m.typing"}, {"content", bj::object{{"user_ids", users}}}});
     }

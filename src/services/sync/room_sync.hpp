@@ -22,7 +22,8 @@ struct RoomSyncInput {
   std::int64_t now_ms = 0;
   std::int64_t since = 0;  // 0: the whole room (initial sync, a new join, full_state)
   std::uint64_t typing_since = 0;
-  std::int64_t to = 0;  // the response's stream position
+  std::uint64_t typing_upto = 0;  // the typing serial of the response's token
+  std::int64_t to = 0;            // the response's stream position
   bool full_state = false;
 };
 

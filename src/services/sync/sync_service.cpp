@@ -132,6 +132,7 @@ asio::awaitable<SyncService::Outcome> SyncService::compute(const SyncRequest& re
                           now,
                           changed || request.full_state ? 0 : since,
                           snapshot->since.typing,
+                          snapshot->next.typing,
                           to,
                           request.full_state};
       auto room_it = snapshot->rooms.find(m.room_id);
@@ -141,7 +142,7 @@ asio::awaitable<SyncService::Outcome> SyncService::compute(const SyncRequest& re
         }
         if (input.since != 0 && !request.full_state && !active.count(m.room_id) &&
             !room_account_data.count(m.room_id) &&
-            !typing.changed_since(m.room_id, snapshot->since.typing)) {
+            !typing.changed_between(m.room_id, snapshot->since.typing, snapshot->next.typing)) {
           continue;
         }
         RoomSyncResult room = joined_room_sync(input, *room_it->second);

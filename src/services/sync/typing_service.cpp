@@ -53,6 +53,19 @@ std::vector<std::string> TypingService::typing_users(const std::string& room_id)
   return users;
 }
 
+std::optional<std::vector<std::string>> TypingService::changed_between(
+    const std::string& room_id, std::uint64_t since_serial, std::uint64_t upto_serial) const {
+  std::lock_guard lock(mutex_);
+  auto it = rooms_.find(room_id);
+  if (it == rooms_.end() || it->second.changed_at <= since_serial ||
+      it->second.changed_at > upto_serial) {
+    return std::nullopt;
+  }
+  std::vector<std::string> users;
+  for (const auto& [user, until] : it->second.until_ms) users.push_back(user);
+  return users;
+}
+
 bool TypingService::changed_since(const std::string& room_id, std::uint64_t since_serial) const {
   std::lock_guard lock(mutex_);
   auto it = rooms_.find(room_id);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,6 +24,13 @@ class TypingService {
   // The typing users, and whether the set changed after `since_serial`.
   std::vector<std::string> typing_users(const std::string& room_id) const;
   bool changed_since(const std::string& room_id, std::uint64_t since_serial) const;
+  // The room's typing users if its set last changed after `since_serial` and no later than
+  // `upto_serial` (the serial a sync response's token carries), read in one step. A change
+  // after upto_serial is left for the next sync, whose token starts there; reading it now as
+  // well would show it twice, and wake the next long poll at once with nothing new.
+  std::optional<std::vector<std::string>> changed_between(const std::string& room_id,
+                                                          std::uint64_t since_serial,
+                                                          std::uint64_t upto_serial) const;
 
  private:
   struct RoomTyping {

@@ -16,6 +16,26 @@ constexpr const char* kOther = "!o:test.local";
 constexpr const char* kAlice = "@alice:test.local";
 constexpr const char* kBob = "@bob:test.local";
 
+// A sync response carries the serial it was built at; a change after it belongs to the next
+// response only, or a long poll would wake at once to repeat what it already had.
+TEST(TypingServiceTest, ChangedBetweenLeavesLaterChangesToTheNextSync) {
+  TypingService typing;
+  EXPECT_EQ(typing.changed_between(kRoom, 0, 0), std::nullopt);
+  typing.set_typing(kRoom, kAlice, true, 30'000, 0);  // serial 1
+  const std::uint64_t token = typing.serial();
+  typing.set_typing(kRoom, kAlice, false, 0, 10);  // serial 2, after the token was taken
+
+  // Built at serial 1: the stop is not shown, and nothing is shown as it was.
+  EXPECT_EQ(typing.changed_between(kRoom, 0, token), std::nullopt);
+  // The next sync, from the token, sees the stop.
+  auto next = typing.changed_between(kRoom, token, typing.serial());
+  ASSERT_TRUE(next.has_value());
+  EXPECT_THAT(*next, IsEmpty());
+  // And nothing after that.
+  EXPECT_EQ(typing.changed_between(kRoom, typing.serial(), typing.serial()), std::nullopt);
+  EXPECT_EQ(typing.changed_between(kOther, 0, typing.serial()), std::nullopt);
+}
+
 TEST(TypingServiceTest, StartAndStopBumpTheSerial) {
   TypingService typing;
   EXPECT_EQ(typing.serial(), 0u);
