@@ -5,6 +5,7 @@
 #include "api/client/report_handlers.hpp"
 #include "api/client/sso_handlers.hpp"
 #include "api/client/threepid_handlers.hpp"
+#include "api/federation/federation_routes.hpp"
 #include "api/media/media_routes.hpp"
 
 namespace myelin::api {
@@ -206,6 +207,7 @@ std::vector<http::Route> routes() {
            admin_event_report_routes,
            report_routes,
            sso_routes,
+           read_routes,
        }) {
     std::vector<http::Route> more = feature_routes();
     table.insert(table.end(), more.begin(), more.end());

@@ -3,6 +3,7 @@
 #include "services/auth_support/uia_sessions.hpp"
 #include "services/common/service_context.hpp"
 #include "services/email/threepid_service.hpp"
+#include "services/federation/federation_reads.hpp"
 #include "services/media/media_service.hpp"
 #include "services/notifications/push_rule_store.hpp"
 #include "services/ratelimit/rate_limits.hpp"
@@ -42,7 +43,8 @@ struct Services {
         user_redactions(context, rooms),
         rate_limits(context),
         media(context),
-        sso(context, accounts) {}
+        sso(context, accounts),
+        federation_reads(context, rooms) {}
 
   services::ServiceContext& ctx;
   services::AccountService accounts;
@@ -64,6 +66,7 @@ struct Services {
   services::RateLimits rate_limits;
   services::MediaService media;
   services::SsoService sso;  // OpenID Connect single sign-on (oidc_providers:)
+  services::FederationReads federation_reads;  // what other servers may read from us
 };
 
 }  // namespace myelin

@@ -9,4 +9,8 @@ namespace myelin::api {
 // The server-server API (/_matrix/federation/*) and the key API (/_matrix/key/*), one list per
 // topic; api/routes.cpp puts them in the route table.
 
+// What other servers read from us: events, state, auth chains, backfill, missing events,
+// queries, the public room directory, device lists and keys, space hierarchies.
+std::vector<http::Route> read_routes();
+
 }  // namespace myelin::api

@@ -1,0 +1,136 @@
+// The query endpoints of the server-server API: profiles, aliases, the public room directory,
+// device lists and end-to-end keys of our users.
+#include <set>
+
+#include "base/matrix_error.hpp"
+#include "protocol/ids/room_alias.hpp"
+#include "services/federation/federation_reads.hpp"
+#include "services/federation/server_visibility.hpp"
+
+namespace myelin::services {
+
+namespace bj = boost::json;
+
+namespace {
+
+bool is_local(std::string_view user_id, const std::string& server_name) {
+  return server_of_user(user_id) == server_name;
+}
+
+}  // namespace
+
+asio::awaitable<bj::object> FederationReads::profile(std::string user_id,
+                                                     std::optional<std::string> field) {
+  if (field && *field != "displayname" && *field != "avatar_url") {
+    throw MatrixError(ErrCode::kInvalidParam, "Invalid profile field: " + *field);
+  }
+  // Only our own users' profiles are ours to give (spec: the user must be local).
+  if (!is_local(user_id, ctx_.server_name())) {
+    throw MatrixError(ErrCode::kNotFound, "User is not hosted on this homeserver");
+  }
+  storage::Store& store = ctx_.store;
+  auto load = [&store, user_id]() -> std::optional<storage::Profile> {
+    if (!store.accounts.user(user_id)) return std::nullopt;
+    return store.accounts.profile(user_id);
+  };
+  std::optional<storage::Profile> profile = co_await ctx_.db(std::move(load));
+  if (!profile) throw MatrixError(ErrCode::kNotFound, "Profile was not found");
+  bj::object body;
+  if (profile->displayname && (!field || *field == "displayname")) {
+    body["displayname"] = *profile->displayname;
+  }
+  if (profile->avatar_url && (!field || *field == "avatar_url")) {
+    body["avatar_url"] = *profile->avatar_url;
+  }
+  // Spec: 404 when "the queried field does not exist".
+  if (field && body.empty()) throw MatrixError(ErrCode::kNotFound, "The field is not set");
+  co_return body;
+}
+
+asio::awaitable<RoomAliasAnswer> FederationReads::directory(std::string room_alias) {
+  auto alias = ids::RoomAlias::parse(room_alias);
+  if (!alias) throw MatrixError(ErrCode::kInvalidParam, "Invalid room alias: " + room_alias);
+  if (alias->server_name().to_string() != ctx_.server_name()) {
+    throw MatrixError(ErrCode::kNotFound, "Room alias is not hosted on this homeserver");
+  }
+  storage::Store& store = ctx_.store;
+  auto load = [&store, room_alias] { return store.rooms.alias(room_alias); };
+  std::optional<storage::AliasRecord> record = co_await ctx_.db(std::move(load));
+  if (!record) throw MatrixError(ErrCode::kNotFound, "Room alias " + room_alias + " not found");
+  RoomAliasAnswer answer;
+  answer.room_id = record->room_id;
+  answer.servers.push_back(ctx_.server_name());
+  // The room's other servers, each once, so the asker may join through any of them.
+  RoomStatePtr room = co_await rooms_.room(record->room_id);
+  if (room) {
+    std::set<std::string> others;
+    for (const std::string& user_id : room->joined_users()) {
+      std::string server(server_of_user(user_id));
+      if (!server.empty() && server != ctx_.server_name()) others.insert(std::move(server));
+    }
+    answer.servers.insert(answer.servers.end(), others.begin(), others.end());
+  }
+  co_return answer;
+}
+
+asio::awaitable<PublicRoomsPage> FederationReads::public_rooms(FederationPublicRoomsQuery query) {
+  std::vector<PublicRoomEntry> entries;
+  // Rooms of application services' networks: none until application services arrive.
+  if (!query.only_third_party_network) {
+    storage::Store& store = ctx_.store;
+    auto load = [&store] { return store.rooms.public_room_ids(); };
+    std::vector<std::string> room_ids = co_await ctx_.db(std::move(load));
+    for (std::string& room_id : room_ids) {
+      RoomStatePtr room = co_await rooms_.room(std::move(room_id));
+      if (!room) continue;
+      auto entry = public_room_entry(*room);
+      if (entry && matches_filter(*entry, query.filter)) entries.push_back(std::move(*entry));
+    }
+  }
+  auto page = paginate_public_rooms(std::move(entries), query.limit, query.since);
+  if (!page) throw MatrixError(ErrCode::kInvalidParam, page.error());
+  co_return std::move(*page);
+}
+
+asio::awaitable<bj::object> FederationReads::user_devices(std::string user_id) {
+  if (!is_local(user_id, ctx_.server_name())) {
+    throw MatrixError(ErrCode::kInvalidParam, "User is not hosted on this homeserver");
+  }
+  storage::Store& store = ctx_.store;
+  auto load = [&store, user_id]() -> std::optional<std::vector<storage::DeviceRecord>> {
+    if (!store.accounts.user(user_id)) return std::nullopt;
+    return store.accounts.devices(user_id);
+  };
+  std::optional<std::vector<storage::DeviceRecord>> devices = co_await ctx_.db(std::move(load));
+  if (!devices) throw MatrixError(ErrCode::kNotFound, "Unknown user " + user_id);
+  bj::array list;
+  for (const storage::DeviceRecord& device : *devices) {
+    bj::object entry{{"device_id", device.device_id}};
+    if (device.display_name) entry["device_display_name"] = *device.display_name;
+    // `keys` holds the device's signed identity keys once it uploads them; end-to-end
+    // encryption is not implemented yet, so no device has any, and the entry goes without
+    // (as Synapse lists devices that never uploaded keys).
+    list.push_back(std::move(entry));
+  }
+  // No device-list stream exists before end-to-end encryption (m.device_list_update EDUs
+  // number their changes from it): 0 names "no change seen yet".
+  co_return bj::object{{"user_id", user_id}, {"stream_id", 0}, {"devices", std::move(list)}};
+}
+
+asio::awaitable<bj::object> FederationReads::query_keys(bj::object device_keys) {
+  // Every local user asked about gets an entry, empty until devices can upload keys (end-to-end
+  // encryption); users of other servers are not ours to answer for and are left out.
+  bj::object answer;
+  for (const auto& [user_id, wanted] : device_keys) {
+    if (is_local(user_id, ctx_.server_name())) answer[user_id] = bj::object();
+  }
+  co_return bj::object{{"device_keys", std::move(answer)}};
+}
+
+asio::awaitable<bj::object> FederationReads::claim_keys(bj::object one_time_keys) {
+  // No one-time keys exist before end-to-end encryption: nothing to claim for anyone.
+  (void)one_time_keys;
+  co_return bj::object{{"one_time_keys", bj::object()}};
+}
+
+}  // namespace myelin::services
