@@ -143,6 +143,18 @@ TEST_F(FederationReadsTest, SharedAndWorldReadableHistoryIsVisibleFromBeforeTheJ
   }
 }
 
+TEST_F(FederationReadsTest, EventsOfErasedUsersGoOutRedacted) {
+  storage::UserRecord user;
+  user.user_id = kAlice;
+  ASSERT_TRUE(hs_.store().accounts.create_user(user));
+  const std::string room = create_room("public_chat");
+  join_remote(room);
+  const std::string id = message(room, "mine");
+  EXPECT_EQ(body_of(hs_.run(reads_.event(kRemote, id))), "mine");
+  hs_.store().user_admin.set_erased(kAlice, true);
+  EXPECT_TRUE(hs_.run(reads_.event(kRemote, id)).at("content").as_object().empty());
+}
+
 TEST_F(FederationReadsTest, BackfillRedactsWhatTheServerMayNotSee) {
   const std::string room = create_room("public_chat");
   set_history_visibility(room, "joined");

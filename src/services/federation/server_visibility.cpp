@@ -54,6 +54,18 @@ bool group_visible_to(storage::Store& store, std::int64_t group, std::string_vie
   return false;
 }
 
+// Whether the sender's account was deactivated with erasure: its events go out redacted to
+// everyone (GDPR erasure; Synapse's filter_out_erased_senders).
+bool sender_erased(storage::Store& store, std::map<std::string, bool>& cache,
+                   const std::string& sender) {
+  auto it = cache.find(sender);
+  if (it == cache.end()) {
+    std::optional<storage::UserFlags> flags = store.user_admin.flags(sender);
+    it = cache.emplace(sender, flags && flags->erased).first;
+  }
+  return it->second;
+}
+
 }  // namespace
 
 std::string_view server_of_user(std::string_view user_id) {
@@ -77,6 +89,7 @@ std::vector<bj::object> events_for_server(storage::Store& store, const RoomVersi
                                           const std::vector<storage::EventRecord>& events,
                                           HiddenEvents hidden) {
   std::map<std::int64_t, bool> visible_by_group;
+  std::map<std::string, bool> erased_senders;
   std::vector<bj::object> out;
   out.reserve(events.size());
   for (const storage::EventRecord& record : events) {
@@ -87,7 +100,7 @@ std::vector<bj::object> events_for_server(storage::Store& store, const RoomVersi
       const bool visible = group_visible_to(store, record.state_group, server_name);
       it = visible_by_group.emplace(record.state_group, visible).first;
     }
-    if (it->second) {
+    if (it->second && !sender_erased(store, erased_senders, record.sender)) {
       out.push_back(std::move(*pdu));
     } else if (hidden == HiddenEvents::kRedact) {
       out.push_back(events::redact(*pdu, version));

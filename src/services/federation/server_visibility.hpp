@@ -28,7 +28,8 @@ enum class HiddenEvents {
 // a server sees what one of its users would; Synapse's filter_events_for_server). An event is
 // visible when the history visibility at it is world_readable or shared, or when a user of the
 // server was joined at it (or invited, under "invited"). Events the server may not see are
-// redacted or omitted per `hidden`. Blocking: run on the database pool.
+// redacted or omitted per `hidden`; so are the events of senders whose account was erased.
+// Blocking: run on the database pool.
 std::vector<boost::json::object> events_for_server(storage::Store& store,
                                                    const RoomVersion& version,
                                                    const std::string& server_name,
