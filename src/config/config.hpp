@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/email_config.hpp"
+#include "config/federation_config.hpp"
 #include "config/media_config.hpp"
 #include "config/oidc_config.hpp"
 #include "config/rate_limit_config.hpp"
@@ -58,6 +59,7 @@ struct Config {
   ServerNoticesConfig server_notices;              // server_notices:
   std::vector<OidcProviderConfig> oidc_providers;  // oidc_providers: SSO identity providers
   WellKnown well_known;
+  FederationConfig federation;  // federation: discovery DNS, certificate checks
   std::uint64_t max_request_body_size = 0;
   std::string log_level;
   unsigned worker_threads = 0;  // 0: one per core

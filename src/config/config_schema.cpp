@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "config/email_settings.hpp"
+#include "config/federation_settings.hpp"
 #include "config/media_settings.hpp"
 #include "config/oidc_settings.hpp"
 #include "config/rate_limit_settings.hpp"
@@ -247,7 +248,7 @@ std::span<const Setting> config_schema() {
   static const std::vector<Setting> schema = [] {
     std::vector<Setting> all(std::begin(kCoreSettings), std::end(kCoreSettings));
     for (auto group : {registration_settings, email_settings, rate_limit_settings, media_settings,
-                       oidc_settings, server_notices_settings}) {
+                       oidc_settings, server_notices_settings, federation_settings}) {
       std::vector<Setting> settings = group();
       all.insert(all.end(), settings.begin(), settings.end());
     }
