@@ -452,6 +452,28 @@ TEST_F(FederationReadsTest, HierarchyListsAccessibleChildrenAndNamesTheOthers) {
   EXPECT_EQ(suggested.at("inaccessible_children"), (bj::array{bj::value(closed)}));
 }
 
+TEST_F(FederationReadsTest, RestrictedChildIsAccessibleToServersInAnAllowedRoom) {
+  const std::string space = create_room("public_chat", {{"type", "m.space"}});
+  const std::string child = create_room("private_chat");
+  bj::array allow{bj::object{{"type", "m.room_membership"}, {"room_id", space}}};
+  send(child, "m.room.join_rules", {{"join_rule", "restricted"}, {"allow", allow}}, "");
+  send(space, "m.space.child", {{"via", bj::array{"test.local"}}}, child);
+
+  // Not in the space: the child is named as inaccessible.
+  bj::object outside = hs_.run(reads_.hierarchy(kRemote, space, false));
+  EXPECT_TRUE(outside.at("children").as_array().empty());
+  EXPECT_EQ(outside.at("inaccessible_children"), (bj::array{bj::value(child)}));
+
+  // A user of the server in the space: the child is summarised with its allowed rooms.
+  join_remote(space);
+  bj::object inside = hs_.run(reads_.hierarchy(kRemote, space, false));
+  ASSERT_EQ(inside.at("children").as_array().size(), 1u);
+  const bj::object& summary = inside.at("children").as_array()[0].as_object();
+  EXPECT_EQ(summary.at("join_rule"), "restricted");
+  EXPECT_EQ(summary.at("allowed_room_ids"), (bj::array{bj::value(space)}));
+  EXPECT_TRUE(inside.at("inaccessible_children").as_array().empty());
+}
+
 TEST_F(FederationReadsTest, HierarchyOfAPrivateRoomOnlyForItsServers) {
   const std::string room = create_room("private_chat");
   EXPECT_EQ(error_of(reads_.hierarchy(kOutsider, room, false)), "M_NOT_FOUND");
