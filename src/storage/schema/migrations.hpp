@@ -16,5 +16,6 @@ sql::Migration migration_v6_room_admin();
 sql::Migration migration_v7_ratelimit();
 sql::Migration migration_v9_media();
 sql::Migration migration_v10_pushers();
+sql::Migration migration_v12_federation_sender();
 
 }  // namespace myelin::storage

@@ -7,6 +7,7 @@
 #include "storage/store/account_store.hpp"
 #include "storage/store/event_store.hpp"
 #include "storage/store/external_id_store.hpp"
+#include "storage/store/federation_sender_store.hpp"
 #include "storage/store/media_store.hpp"
 #include "storage/store/pusher_store.hpp"
 #include "storage/store/rate_limit_override_store.hpp"
@@ -51,6 +52,7 @@ class Store {
   RoomAdminStore room_admin{*db_};
   ExternalIdStore external_ids{*db_};  // SSO identities linked to users
   PusherStore pushers{*db_};
+  FederationSenderStore federation_sender{*db_};  // outbox and destinations' back-off
 };
 
 }  // namespace myelin::storage
