@@ -5,7 +5,7 @@
 
 #include "http/client/http_client.hpp"
 
-namespace myelin::services::federation {
+namespace myelin::services::discovery {
 
 // Where and how to reach a server, as server discovery decided (spec server-server API,
 // "Resolving server names").
@@ -20,4 +20,4 @@ struct ResolvedServer {
   std::vector<http::ConnectAddress> addresses;
 };
 
-}  // namespace myelin::services::federation
+}  // namespace myelin::services::discovery

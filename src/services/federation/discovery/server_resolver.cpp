@@ -4,7 +4,7 @@
 #include "protocol/ids/server_name.hpp"
 #include "services/federation/discovery/well_known_fetch.hpp"
 
-namespace myelin::services::federation {
+namespace myelin::services::discovery {
 
 namespace asio = boost::asio;
 using http::dns::DnsStatus;
@@ -158,4 +158,4 @@ asio::awaitable<std::optional<std::string>> ServerResolver::delegation(std::stri
   co_return result.server;
 }
 
-}  // namespace myelin::services::federation
+}  // namespace myelin::services::discovery

@@ -15,7 +15,7 @@
 #include "http/dns/dns_resolver.hpp"
 #include "services/federation/discovery/resolved_server.hpp"
 
-namespace myelin::services::federation {
+namespace myelin::services::discovery {
 
 // Discovery found nowhere to connect: a malformed server name, names without addresses, or DNS
 // failing. The text is for logs.
@@ -71,4 +71,4 @@ class ServerResolver {
   std::map<std::string, CachedWellKnown> well_known_;  // guarded by mutex_
 };
 
-}  // namespace myelin::services::federation
+}  // namespace myelin::services::discovery

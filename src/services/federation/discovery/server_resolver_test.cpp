@@ -16,7 +16,7 @@
 #include "http/dns/dnsmasq_test_server.hpp"
 #include "services/federation/discovery/well_known_cache_policy.hpp"
 
-namespace myelin::services::federation {
+namespace myelin::services::discovery {
 namespace {
 
 namespace asio = boost::asio;
@@ -363,4 +363,4 @@ TEST_F(ServerResolverTest, AnUntrustedWellKnownIsNoDelegation) {
 }
 
 }  // namespace
-}  // namespace myelin::services::federation
+}  // namespace myelin::services::discovery

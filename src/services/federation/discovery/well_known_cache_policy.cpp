@@ -5,7 +5,7 @@
 #include <charconv>
 #include <string>
 
-namespace myelin::services::federation {
+namespace myelin::services::discovery {
 
 namespace {
 
@@ -61,4 +61,4 @@ std::chrono::seconds well_known_cache_period(std::optional<std::string_view> cac
                     std::chrono::seconds(kWellKnownMaxCache));
 }
 
-}  // namespace myelin::services::federation
+}  // namespace myelin::services::discovery

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string_view>
 
-namespace myelin::services::federation {
+namespace myelin::services::discovery {
 
 // How long /.well-known/matrix/server answers are kept (spec: "Responses (successful or
 // otherwise) ... should be cached", with the bounds it recommends, and Synapse's values).
@@ -28,4 +28,4 @@ inline constexpr std::chrono::seconds kWellKnownDownCache = std::chrono::minutes
 // "no-cache": none), clamped to the bounds above; the default when the header says nothing.
 std::chrono::seconds well_known_cache_period(std::optional<std::string_view> cache_control);
 
-}  // namespace myelin::services::federation
+}  // namespace myelin::services::discovery

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace myelin::services::federation {
+namespace myelin::services::discovery {
 namespace {
 
 using std::chrono::hours;
@@ -31,4 +31,4 @@ TEST(WellKnownCachePolicy, ClampsToMinimumAndMaximum) {
 }
 
 }  // namespace
-}  // namespace myelin::services::federation
+}  // namespace myelin::services::discovery

@@ -7,7 +7,7 @@
 #include "protocol/ids/server_name.hpp"
 #include "services/federation/discovery/well_known_cache_policy.hpp"
 
-namespace myelin::services::federation {
+namespace myelin::services::discovery {
 
 namespace asio = boost::asio;
 using http::dns::DnsStatus;
@@ -104,4 +104,4 @@ asio::awaitable<WellKnownResult> fetch_well_known(http::HttpClient& http,
   co_return invalid("more than " + std::to_string(kWellKnownMaxRedirects) + " redirects");
 }
 
-}  // namespace myelin::services::federation
+}  // namespace myelin::services::discovery

@@ -9,7 +9,7 @@
 #include "http/client/http_client.hpp"
 #include "http/dns/dns_resolver.hpp"
 
-namespace myelin::services::federation {
+namespace myelin::services::discovery {
 
 // What GET https://<hostname>/.well-known/matrix/server said.
 struct WellKnownResult {
@@ -33,4 +33,4 @@ boost::asio::awaitable<WellKnownResult> fetch_well_known(http::HttpClient& http,
                                                          std::string hostname,
                                                          std::uint16_t https_port);
 
-}  // namespace myelin::services::federation
+}  // namespace myelin::services::discovery
