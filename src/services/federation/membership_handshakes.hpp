@@ -17,9 +17,11 @@ namespace myelin::services {
 
 // Told of every membership event another server sent through send_join/send_leave/send_knock
 // once the room accepted it, with the room's state after it, so that the room's other servers
-// hear of it (the composition root points it at FederationSender::send_pdu).
-using AcceptedMembershipHook =
-    std::function<void(const RoomStatePtr& room_after, const events::Pdu& event)>;
+// hear of it. The composition root points it at FederationSender::send_pdu:
+//   [&sender](RoomStatePtr room, PduPtr pdu) -> awaitable<void> {
+//     co_await sender.send_pdu(*room, *pdu); }
+using AcceptedMembershipHook = std::function<boost::asio::awaitable<void>(
+    RoomStatePtr room_after, std::shared_ptr<const events::Pdu> event)>;
 
 // The serving side of the membership handshakes (spec server-server API "Joining Rooms",
 // "Knocking upon a room", "Inviting to a room", "Leaving Rooms"): another server asks for a
