@@ -149,6 +149,7 @@ void Homeserver::start() {
   auto timer = std::make_shared<asio::steady_timer>(io_);
   timers_.push_back(timer);
   asio::co_spawn(io_, sweep_typing(*services_, stopping_, timer), asio::detached);
+  services_->federation_sender.start(io_.get_executor());  // resumes persisted queues
   log::info("server", "serving {} as {} ({} listeners)", config_.server_name,
             context_->signing_key.key_id(), listeners_.size());
   if (config_.registration.mode == config::RegistrationConfig::Mode::kOpen &&
@@ -172,6 +173,7 @@ std::vector<std::string> Homeserver::listening_urls() const {
 
 void Homeserver::stop(std::function<void()> on_stopped) {
   *stopping_ = true;
+  services_->federation_sender.stop();
   for (auto& timer : timers_) {
     asio::post(timer->get_executor(), [timer] { timer->cancel(); });
   }

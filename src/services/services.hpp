@@ -4,6 +4,7 @@
 #include "services/common/service_context.hpp"
 #include "services/email/threepid_service.hpp"
 #include "services/federation/federation_reads.hpp"
+#include "services/federation/sender/federation_sender.hpp"
 #include "services/media/media_service.hpp"
 #include "services/notifications/push_rule_store.hpp"
 #include "services/ratelimit/rate_limits.hpp"
@@ -44,7 +45,8 @@ struct Services {
         rate_limits(context),
         media(context),
         sso(context, accounts),
-        federation_reads(context, rooms) {}
+        federation_reads(context, rooms),
+        federation_sender(context, rooms, typing, presence) {}
 
   services::ServiceContext& ctx;
   services::AccountService accounts;
@@ -65,8 +67,9 @@ struct Services {
   services::UserRedactions user_redactions;  // admin: redact a user's events, in the background
   services::RateLimits rate_limits;
   services::MediaService media;
-  services::SsoService sso;  // OpenID Connect single sign-on (oidc_providers:)
-  services::FederationReads federation_reads;  // what other servers may read from us
+  services::SsoService sso;                      // OpenID Connect single sign-on (oidc_providers:)
+  services::FederationReads federation_reads;    // what other servers may read from us
+  services::FederationSender federation_sender;  // outbound queues; EDUs in and out
 };
 
 }  // namespace myelin

@@ -108,6 +108,7 @@ boost::asio::awaitable<void> record_receipt(Services& services, services::RoomSt
   }
   if (receipt_type == "m.read") {
     services.ctx.notifier.notify(room->joined_local_users);
+    services.federation_sender.send_receipt(room_id, user_id, event_id, thread_id, now);
   } else {
     services.ctx.notifier.notify(user_id);
   }

@@ -188,6 +188,7 @@ asio::awaitable<SendResult> RoomService::send_locked(RoomStatePtr room, EventDra
     wake.push_back(*pdu.state_key());
   }
   ctx_.notifier.notify(wake);
+  if (on_local_event_) co_await on_local_event_(*next, pdu);
   co_return SendResult{pdu.event_id(), outcome.position};
 }
 

@@ -78,6 +78,10 @@ class RoomService {
                                              std::optional<std::string> reason);
 
   void set_push_actions(PushActionsFn fn) { push_actions_ = std::move(fn); }
+  // Called after a local event is persisted, still under the room's lock (so in room order),
+  // with the room's state after it: the federation sender queues it for the other servers.
+  using LocalEventFn = std::function<asio::awaitable<void>(const RoomState&, const events::Pdu&)>;
+  void set_on_local_event(LocalEventFn fn) { on_local_event_ = std::move(fn); }
   // Drops the room from memory after its events were purged from the store (admin API).
   void forget_purged_room(const std::string& room_id) { cache_.erase(room_id); }
 
@@ -94,6 +98,7 @@ class RoomService {
   EventPersister persister_;
   std::atomic<std::int64_t> last_state_group_;
   PushActionsFn push_actions_;
+  LocalEventFn on_local_event_;
 };
 
 }  // namespace myelin::services

@@ -66,6 +66,7 @@ boost::asio::awaitable<void> PresenceService::publish(std::string user_id, std::
     return store.events.memberships_of_user(record.user_id);
   };
   std::vector<storage::MembershipRecord> memberships = co_await ctx_.db(std::move(save));
+  if (on_change_) on_change_(record.user_id, record.state, record.status_msg, now);
   std::set<std::string> wake{user_id};
   for (const storage::MembershipRecord& m : memberships) {
     if (m.membership != "join") continue;

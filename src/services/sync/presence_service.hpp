@@ -2,6 +2,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -19,6 +20,13 @@ namespace myelin::services {
 class PresenceService {
  public:
   PresenceService(ServiceContext& ctx, RoomService& rooms) : ctx_(ctx), rooms_(rooms) {}
+
+  // Told of each change of a user's state or status message once it is stored: the
+  // federation sender tells the servers sharing a room with local users.
+  using ChangeFn = std::function<void(const std::string& user_id, const std::string& state,
+                                      const std::optional<std::string>& status_msg,
+                                      std::int64_t last_active_ms)>;
+  void set_on_change(ChangeFn fn) { on_change_ = std::move(fn); }
 
   // /sync's set_presence: state is online or unavailable; the status message is kept.
   boost::asio::awaitable<void> set_state(std::string user_id, std::string state);
@@ -50,6 +58,7 @@ class PresenceService {
   RoomService& rooms_;
   std::mutex mutex_;  // guards known_ (coroutines run on several I/O threads)
   std::unordered_map<std::string, Known> known_;
+  ChangeFn on_change_;
 };
 
 }  // namespace myelin::services

@@ -4,27 +4,41 @@ namespace myelin::services {
 
 bool TypingService::set_typing(const std::string& room_id, const std::string& user_id, bool typing,
                                std::int64_t until_ms, std::int64_t now_ms) {
-  std::lock_guard lock(mutex_);
-  RoomTyping& room = rooms_[room_id];
   bool changed = false;
-  if (typing) {
-    auto [it, inserted] = room.until_ms.insert_or_assign(user_id, until_ms);
-    changed = inserted;
-  } else {
-    changed = room.until_ms.erase(user_id) > 0;
+  {
+    std::lock_guard lock(mutex_);
+    RoomTyping& room = rooms_[room_id];
+    if (typing) {
+      auto [it, inserted] = room.until_ms.insert_or_assign(user_id, until_ms);
+      changed = inserted;
+    } else {
+      changed = room.until_ms.erase(user_id) > 0;
+    }
+    (void)now_ms;
+    if (changed) room.changed_at = ++serial_;
   }
-  (void)now_ms;
-  if (changed) room.changed_at = ++serial_;
+  if (on_change_ && (changed || typing)) on_change_(room_id, user_id, typing);
   return changed;
 }
 
 std::vector<std::string> TypingService::expire(std::int64_t now_ms) {
+  std::vector<std::pair<std::string, std::string>> stopped;  // (room, user), told after unlocking
+  std::vector<std::string> changed_rooms = expire_locked(now_ms, stopped);
+  if (on_change_) {
+    for (const auto& [room_id, user_id] : stopped) on_change_(room_id, user_id, false);
+  }
+  return changed_rooms;
+}
+
+std::vector<std::string> TypingService::expire_locked(
+    std::int64_t now_ms, std::vector<std::pair<std::string, std::string>>& stopped) {
   std::lock_guard lock(mutex_);
   std::vector<std::string> changed_rooms;
   for (auto& [room_id, room] : rooms_) {
     bool changed = false;
     for (auto it = room.until_ms.begin(); it != room.until_ms.end();) {
       if (it->second <= now_ms) {
+        stopped.emplace_back(room_id, it->first);
         it = room.until_ms.erase(it);
         changed = true;
       } else {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -14,6 +15,12 @@ namespace myelin::services {
 // typing is worthless after a restart. Each change bumps a serial that sync tokens carry.
 class TypingService {
  public:
+  // Told of each user's typing start, renewal and stop (expiry included), outside the lock:
+  // the federation sender tells the room's other servers about local users.
+  using ChangeFn =
+      std::function<void(const std::string& room_id, const std::string& user_id, bool typing)>;
+  void set_on_change(ChangeFn fn) { on_change_ = std::move(fn); }
+
   // Returns true when the room's typing set changed. `until_ms` is ignored when !typing.
   bool set_typing(const std::string& room_id, const std::string& user_id, bool typing,
                   std::int64_t until_ms, std::int64_t now_ms);
@@ -37,9 +44,13 @@ class TypingService {
     std::map<std::string, std::int64_t> until_ms;  // user → expiry
     std::uint64_t changed_at = 0;
   };
+  std::vector<std::string> expire_locked(std::int64_t now_ms,
+                                         std::vector<std::pair<std::string, std::string>>& stopped);
+
   mutable std::mutex mutex_;
   std::unordered_map<std::string, RoomTyping> rooms_;
   std::uint64_t serial_ = 0;
+  ChangeFn on_change_;
 };
 
 }  // namespace myelin::services

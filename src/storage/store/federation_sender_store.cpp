@@ -90,15 +90,18 @@ void FederationSenderStore::enqueue_pdu(const std::vector<std::string>& destinat
   });
 }
 
-void FederationSenderStore::enqueue_edu(const std::string& destination,
+void FederationSenderStore::enqueue_edu(const std::vector<std::string>& destinations,
                                         const std::string& edu_json) {
+  if (destinations.empty()) return;
   db_.write([&](Connection& c) {
     sql::Transaction tx(c);
-    ensure_destination(c, destination);
-    c.execute(
-        "INSERT INTO federation_outbox (destination, kind, json, stream_ordering)"
-        " VALUES (?, 'edu', ?, 0)",
-        {destination, edu_json});
+    for (const std::string& destination : destinations) {
+      ensure_destination(c, destination);
+      c.execute(
+          "INSERT INTO federation_outbox (destination, kind, json, stream_ordering)"
+          " VALUES (?, 'edu', ?, 0)",
+          {destination, edu_json});
+    }
     tx.commit();
   });
 }

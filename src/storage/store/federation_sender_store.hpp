@@ -51,7 +51,8 @@ class FederationSenderStore {
   // the event's stream position, read from `events`, 0 when it is not stored there).
   void enqueue_pdu(const std::vector<std::string>& destinations, const std::string& room_id,
                    const std::string& event_id, const std::string& pdu_json);
-  void enqueue_edu(const std::string& destination, const std::string& edu_json);
+  // Queues the EDU for each destination, in one transaction.
+  void enqueue_edu(const std::vector<std::string>& destinations, const std::string& edu_json);
 
   // The oldest queued items of the destination: at most max_pdus PDUs and max_edus EDUs, in
   // queue order.

@@ -22,7 +22,7 @@ TEST_F(FederationSenderStoreTest, QueuesInOrderPerDestinationWithLimits) {
   for (int i = 0; i < 5; ++i) {
     sender().enqueue_pdu({"a.test", "b.test"}, "!r:x", "$e" + std::to_string(i),
                          "pdu" + std::to_string(i));
-    sender().enqueue_edu("a.test", "edu" + std::to_string(i));
+    sender().enqueue_edu({"a.test"}, "edu" + std::to_string(i));
   }
   std::vector<OutboxItem> a = sender().pending("a.test", 3, 2);
   ASSERT_EQ(a.size(), 5u);
@@ -44,7 +44,7 @@ TEST_F(FederationSenderStoreTest, QueuesInOrderPerDestinationWithLimits) {
 }
 
 TEST_F(FederationSenderStoreTest, OutboxSurvivesReopen) {
-  sender().enqueue_edu("a.test", R"({"edu_type":"m.typing"})");
+  sender().enqueue_edu({"a.test"}, R"({"edu_type":"m.typing"})");
   reopen();
   std::vector<OutboxItem> a = sender().pending("a.test", 50, 100);
   ASSERT_EQ(a.size(), 1u);
@@ -70,7 +70,7 @@ TEST_F(FederationSenderStoreTest, PduRecordsRoomWithEventPosition) {
 }
 
 TEST_F(FederationSenderStoreTest, FailuresBackOffAndSuccessClears) {
-  sender().enqueue_edu("a.test", "{}");
+  sender().enqueue_edu({"a.test"}, "{}");
   auto fresh = sender().destination("a.test");
   ASSERT_TRUE(fresh);
   EXPECT_EQ(fresh->retry_last_ts, 0);
@@ -105,7 +105,7 @@ TEST_F(FederationSenderStoreTest, FailuresBackOffAndSuccessClears) {
 
 TEST_F(FederationSenderStoreTest, ListsOrdersFiltersAndPages) {
   for (const char* name : {"c.test", "a.test", "b.example", "d_x.test"}) {
-    sender().enqueue_edu(name, "{}");
+    sender().enqueue_edu({name}, "{}");
   }
   sender().record_failure("c.test", 500, 30);
   sender().record_failure("b.example", 900, 10);
