@@ -205,6 +205,7 @@ std::vector<http::Route> routes() {
            admin_room_moderation_routes,
            admin_room_deletion_routes,
            admin_event_report_routes,
+           admin_federation_destination_routes,
            report_routes,
            sso_routes,
            read_routes,

@@ -49,4 +49,7 @@ std::vector<http::Route> admin_server_notice_routes();
 // v1/user/{userId}/redact and v1/user/redact_status/{redactId}.
 std::vector<http::Route> admin_user_redaction_routes();
 
+// v1/federation/destinations[/{destination}[/rooms|/reset_connection]].
+std::vector<http::Route> admin_federation_destination_routes();
+
 }  // namespace myelin::api
