@@ -185,8 +185,7 @@ const std::vector<sql::Migration>& schema_migrations() {
       migration_v3_threepids(),  migration_v4_sso(),
       migration_v5_user_admin(), migration_v6_room_admin(),
       migration_v7_ratelimit(),  migration_v9_media(),
-      migration_v10_pushers(),
-      migration_v12_federation_sender(),
+      migration_v10_pushers(),   migration_v12_federation_sender(),
   };
   return migrations;
 }
