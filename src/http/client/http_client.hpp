@@ -84,7 +84,8 @@ struct HttpClientOptions {
 // connections (max_idle_per_host), https verified against the system CAs plus the trusted
 // files, with SNI and host-name verification. Redirects are not followed: a 3xx is returned to
 // the caller like any other status. Safe to share between coroutines; each connection runs on
-// its own strand.
+// its own strand. With pooling, idle connections belong to the io_context they were made on:
+// destroy the client before that io_context.
 class HttpClient {
  public:
   explicit HttpClient(HttpClientOptions options);

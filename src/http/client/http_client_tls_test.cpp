@@ -20,9 +20,17 @@ using testing::SeenRequest;
 using testing::TestHttpsServer;
 using testing::TestPki;
 
+// One io_context for the whole test: pooled connections belong to the context they were made
+// on, so it must outlive every client (it is destroyed after the test body's clients).
+asio::io_context& test_io() {
+  static asio::io_context io;
+  return io;
+}
+
 template <typename T>
 T run(asio::awaitable<T> work) {
-  asio::io_context io;
+  asio::io_context& io = test_io();
+  io.restart();
   auto future = asio::co_spawn(io, std::move(work), asio::use_future);
   io.run();
   return future.get();

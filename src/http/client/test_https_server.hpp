@@ -34,6 +34,11 @@ struct SeenRequest {
 };
 
 struct CannedReply {
+  CannedReply() = default;
+  CannedReply(int status_code, std::string body_text,
+              std::vector<std::pair<std::string, std::string>> header_fields = {})
+      : status(status_code), body(std::move(body_text)), headers(std::move(header_fields)) {}
+
   int status = 200;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. {"Location", "..."}
