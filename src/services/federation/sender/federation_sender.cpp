@@ -241,11 +241,17 @@ void FederationSender::on_server_seen(const std::string& origin) {
     if (it == queues_.end()) return;  // nothing was ever queued for it in this process
     queue = it->second;
   }
-  // Only a queue that is backing off needs anything; its loop clears the stored state.
+  // Only a queue that is (or may be, before its state is read) backing off needs anything:
+  // the stored back-off is cleared, as the admin API would show it, and the queue flushed.
   asio::post(queue->strand, [this, queue, origin] {
-    if (queue->retry_interval == 0) return;
-    wake(origin, true);
+    if (queue->loaded && queue->retry_interval == 0) return;
+    queue->retry_interval = 0;
+    spawn(clear_backoff(origin), "server seen");
   });
+}
+
+asio::awaitable<void> FederationSender::clear_backoff(std::string destination) {
+  co_await reset_connection(std::move(destination));
 }
 
 asio::awaitable<bool> FederationSender::reset_connection(std::string destination) {

@@ -79,6 +79,7 @@ class FederationSender {
   enum class Outcome { kSent, kRefused, kUnreachable };
 
   boost::asio::awaitable<void> resume_pending();
+  boost::asio::awaitable<void> clear_backoff(std::string destination);
   boost::asio::awaitable<void> enqueue_pdu(std::vector<std::string> destinations,
                                            std::string room_id, std::string event_id,
                                            std::string pdu_json);
