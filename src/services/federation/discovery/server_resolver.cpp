@@ -2,6 +2,7 @@
 
 #include "base/log.hpp"
 #include "protocol/ids/server_name.hpp"
+#include "services/federation/discovery/well_known_cache_policy.hpp"
 #include "services/federation/discovery/well_known_fetch.hpp"
 
 namespace myelin::services::discovery {
@@ -146,15 +147,18 @@ asio::awaitable<std::optional<std::string>> ServerResolver::delegation(std::stri
   if (!result.server) {
     log::debug("federation", "no well-known delegation for {}: {}", hostname, result.problem);
   }
-  const std::int64_t expires =
-      now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(result.cache_for).count();
   std::lock_guard lock(mutex_);
+  const std::int64_t now = now_ms();
   if (well_known_.size() >= kMaxCachedWellKnown) {
-    const std::int64_t now = now_ms();
     std::erase_if(well_known_, [now](const auto& entry) { return entry.second.expires_ms <= now; });
     if (well_known_.size() >= kMaxCachedWellKnown) well_known_.clear();
   }
-  well_known_[hostname] = CachedWellKnown{result.server, expires};
+  CachedWellKnown& entry = well_known_[hostname];
+  entry.failures = result.unreachable ? entry.failures + 1 : 0;
+  const std::chrono::seconds period =
+      result.unreachable ? well_known_down_period(entry.failures) : result.cache_for;
+  entry.server = result.server;
+  entry.expires_ms = now + std::chrono::duration_cast<std::chrono::milliseconds>(period).count();
   co_return result.server;
 }
 

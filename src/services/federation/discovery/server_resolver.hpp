@@ -55,6 +55,7 @@ class ServerResolver {
   struct CachedWellKnown {
     std::optional<std::string> server;
     std::int64_t expires_ms = 0;
+    int failures = 0;  // consecutive unreachable answers (back-off)
   };
 
   boost::asio::awaitable<std::optional<std::string>> delegation(std::string hostname);

@@ -37,9 +37,9 @@ T run(asio::awaitable<T> work) {
 // Every test name whose well-known matters resolves to 127.0.0.1, where the HTTPS server
 // listens; names resolving elsewhere (or nowhere) have no well-known at all.
 const std::vector<std::string> kWellKnownHosts = {
-    "delegator", "wk-port", "wk-ip", "wk-old",     "wk-plain",  "wk-redirect", "wk-relative",
-    "wk-loop",   "wk-far",  "srv",   "oldsrv",     "bothsrv",   "plain",       "cached",
-    "flaky",     "down",    "deflt", "wk-badjson", "wk-badname"};
+    "delegator", "wk-port", "wk-ip", "wk-old",     "wk-plain",   "wk-redirect", "wk-relative",
+    "wk-loop",   "wk-far",  "srv",   "oldsrv",     "bothsrv",    "plain",       "cached",
+    "flaky",     "down",    "deflt", "wk-badjson", "wk-badname", "backoff"};
 
 std::vector<std::string> dns_records() {
   std::vector<std::string> records;
@@ -342,6 +342,24 @@ TEST_F(ServerResolverTest, AServerErrorIsCachedBriefly) {
   advance(kWellKnownDownCache);
   EXPECT_EQ(resolve("down.example.test").host_header, "one.example.test:1");
   EXPECT_EQ(site_->fetches("down.example.test"), 2);
+}
+
+TEST_F(ServerResolverTest, RepeatedlyUnreachableHostsAreAskedLessOften) {
+  site_->set("backoff.example.test", {503, "{}"});
+  resolve("backoff.example.test");  // 1st failure: 2 minutes
+  advance(minutes(2) + std::chrono::seconds(1));
+  resolve("backoff.example.test");  // 2nd: 4 minutes
+  advance(minutes(3));
+  resolve("backoff.example.test");
+  EXPECT_EQ(site_->fetches("backoff.example.test"), 2);
+  advance(minutes(1) + std::chrono::seconds(1));
+  resolve("backoff.example.test");  // 3rd: 8 minutes
+  EXPECT_EQ(site_->fetches("backoff.example.test"), 3);
+  site_->set("backoff.example.test", delegate_to("one.example.test:1"));
+  advance(minutes(7));
+  EXPECT_EQ(resolve("backoff.example.test").host_header, "backoff.example.test");
+  advance(minutes(1) + std::chrono::seconds(1));
+  EXPECT_EQ(resolve("backoff.example.test").host_header, "one.example.test:1");
 }
 
 TEST_F(ServerResolverTest, AnUntrustedWellKnownIsNoDelegation) {

@@ -61,4 +61,10 @@ std::chrono::seconds well_known_cache_period(std::optional<std::string_view> cac
                     std::chrono::seconds(kWellKnownMaxCache));
 }
 
+std::chrono::seconds well_known_down_period(int consecutive_failures) {
+  std::chrono::seconds period = kWellKnownDownCache;
+  for (int i = 1; i < consecutive_failures && period < kWellKnownInvalidCache; ++i) period *= 2;
+  return std::min(period, std::chrono::seconds(kWellKnownInvalidCache));
+}
+
 }  // namespace myelin::services::discovery

@@ -24,6 +24,10 @@ inline constexpr std::chrono::seconds kWellKnownInvalidCache = std::chrono::hour
 // so that a brief outage of a delegating host does not misroute us for an hour.
 inline constexpr std::chrono::seconds kWellKnownDownCache = std::chrono::minutes(2);
 
+// Repeated unreachable answers: the spec encourages exponential back-off, so each consecutive
+// failure doubles kWellKnownDownCache, up to the hour the spec allows for errors.
+std::chrono::seconds well_known_down_period(int consecutive_failures);
+
 // The cache period a valid document's Cache-Control asks for ("max-age=N"; "no-store" and
 // "no-cache": none), clamped to the bounds above; the default when the header says nothing.
 std::chrono::seconds well_known_cache_period(std::optional<std::string_view> cache_control);

@@ -30,5 +30,13 @@ TEST(WellKnownCachePolicy, ClampsToMinimumAndMaximum) {
   EXPECT_EQ(well_known_cache_period("max-age=99999999999999999999999"), hours(48));
 }
 
+TEST(WellKnownCachePolicy, UnreachableHostsBackOffExponentially) {
+  EXPECT_EQ(well_known_down_period(1), minutes(2));
+  EXPECT_EQ(well_known_down_period(2), minutes(4));
+  EXPECT_EQ(well_known_down_period(3), minutes(8));
+  EXPECT_EQ(well_known_down_period(6), minutes(60));
+  EXPECT_EQ(well_known_down_period(100), hours(1));
+}
+
 }  // namespace
 }  // namespace myelin::services::discovery

@@ -15,10 +15,10 @@ using http::dns::DnsStatus;
 namespace {
 
 WellKnownResult invalid(std::string why) {
-  return WellKnownResult{std::nullopt, kWellKnownInvalidCache, std::move(why)};
+  return WellKnownResult{std::nullopt, kWellKnownInvalidCache, std::move(why), false};
 }
 WellKnownResult down(std::string why) {
-  return WellKnownResult{std::nullopt, kWellKnownDownCache, std::move(why)};
+  return WellKnownResult{std::nullopt, kWellKnownDownCache, std::move(why), true};
 }
 
 // A Location header against the URL it came from: absolute, or an absolute path.
@@ -55,7 +55,7 @@ WellKnownResult judge(const http::ClientResponse& response) {
   const std::optional<std::string> cache_control = response.header("Cache-Control");
   std::optional<std::string_view> header;
   if (cache_control) header = *cache_control;
-  return WellKnownResult{std::move(name), well_known_cache_period(header), {}};
+  return WellKnownResult{std::move(name), well_known_cache_period(header), {}, false};
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ struct WellKnownResult {
   std::optional<std::string> server;  // m.server, a valid server name; nullopt: no delegation
   std::chrono::seconds cache_for{0};  // how long to keep this result (well_known_cache_policy)
   std::string problem;                // why there is no delegation, for logs
+  bool unreachable = false;           // no answer, or a 5xx: the host may be back soon
 };
 
 // Redirects followed at most this many times (the spec asks to avoid loops; Synapse's agent
