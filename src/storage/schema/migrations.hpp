@@ -16,6 +16,7 @@ sql::Migration migration_v6_room_admin();
 sql::Migration migration_v7_ratelimit();
 sql::Migration migration_v9_media();
 sql::Migration migration_v10_pushers();
+sql::Migration migration_v11_server_keys();
 sql::Migration migration_v12_federation_sender();
 
 }  // namespace myelin::storage

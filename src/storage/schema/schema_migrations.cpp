@@ -181,11 +181,17 @@ sql::Migration migration_v1_core() {
 
 const std::vector<sql::Migration>& schema_migrations() {
   static const std::vector<sql::Migration> migrations = {
-      migration_v1_core(),       migration_v2_registration_tokens(),
-      migration_v3_threepids(),  migration_v4_sso(),
-      migration_v5_user_admin(), migration_v6_room_admin(),
-      migration_v7_ratelimit(),  migration_v9_media(),
-      migration_v10_pushers(),   migration_v12_federation_sender(),
+      migration_v1_core(),
+      migration_v2_registration_tokens(),
+      migration_v3_threepids(),
+      migration_v4_sso(),
+      migration_v5_user_admin(),
+      migration_v6_room_admin(),
+      migration_v7_ratelimit(),
+      migration_v9_media(),
+      migration_v10_pushers(),
+      migration_v11_server_keys(),
+      migration_v12_federation_sender(),
   };
   return migrations;
 }

@@ -14,6 +14,7 @@
 #include "storage/store/registration_token_store.hpp"
 #include "storage/store/room_admin_store.hpp"
 #include "storage/store/room_store.hpp"
+#include "storage/store/server_key_store.hpp"
 #include "storage/store/stream_counter.hpp"
 #include "storage/store/threepid_store.hpp"
 #include "storage/store/user_admin_store.hpp"
@@ -53,6 +54,7 @@ class Store {
   ExternalIdStore external_ids{*db_};  // SSO identities linked to users
   PusherStore pushers{*db_};
   FederationSenderStore federation_sender{*db_};  // outbox and destinations' back-off
+  ServerKeyStore server_keys{*db_};               // other servers' verify keys
 };
 
 }  // namespace myelin::storage
