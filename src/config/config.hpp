@@ -11,6 +11,7 @@
 #include "config/oidc_config.hpp"
 #include "config/rate_limit_config.hpp"
 #include "config/registration_config.hpp"
+#include "config/server_key_config.hpp"
 #include "config/server_notices_config.hpp"
 
 namespace myelin::config {
@@ -60,6 +61,7 @@ struct Config {
   std::vector<OidcProviderConfig> oidc_providers;  // oidc_providers: SSO identity providers
   WellKnown well_known;
   FederationConfig federation;  // federation: discovery DNS, certificate checks
+  ServerKeyConfig server_keys;  // trusted_key_servers, old_signing_keys, key_refresh_interval
   std::uint64_t max_request_body_size = 0;
   std::string log_level;
   unsigned worker_threads = 0;  // 0: one per core

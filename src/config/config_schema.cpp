@@ -9,6 +9,7 @@
 #include "config/oidc_settings.hpp"
 #include "config/rate_limit_settings.hpp"
 #include "config/registration_settings.hpp"
+#include "config/server_key_settings.hpp"
 #include "config/server_notices_settings.hpp"
 #include "config/yaml_readers.hpp"
 #include "protocol/ids/server_name.hpp"
@@ -247,8 +248,9 @@ const Setting kCoreSettings[] = {
 std::span<const Setting> config_schema() {
   static const std::vector<Setting> schema = [] {
     std::vector<Setting> all(std::begin(kCoreSettings), std::end(kCoreSettings));
-    for (auto group : {registration_settings, email_settings, rate_limit_settings, media_settings,
-                       oidc_settings, server_notices_settings, federation_settings}) {
+    for (auto group :
+         {registration_settings, email_settings, rate_limit_settings, media_settings, oidc_settings,
+          server_notices_settings, federation_settings, server_key_settings}) {
       std::vector<Setting> settings = group();
       all.insert(all.end(), settings.begin(), settings.end());
     }
