@@ -107,21 +107,17 @@ asio::awaitable<void> KeyRing::fetch_server(std::string server, Wanted wanted) {
   if (satisfied(server, wanted)) co_return;
   if (failed_recently(server)) co_return;
 
-  co_await fetch_direct(server);
-  if (satisfied(server, wanted)) {
-    record_outcome(server, true);
-    co_return;
-  }
-  for (const config::TrustedKeyServer& notary : ctx_.config.server_keys.trusted_key_servers) {
-    if (notary.server_name == server || notary.server_name == ctx_.server_name()) continue;
-    co_await fetch_through_notary(notary, server, wanted);
-    if (satisfied(server, wanted)) {
-      record_outcome(server, true);
-      co_return;
+  bool answered = co_await fetch_direct(server);
+  if (!satisfied(server, wanted)) {
+    for (const config::TrustedKeyServer& notary : ctx_.config.server_keys.trusted_key_servers) {
+      if (notary.server_name == server || notary.server_name == ctx_.server_name()) continue;
+      const bool notary_answered = co_await fetch_through_notary(notary, server, wanted);
+      answered = answered || notary_answered;
+      if (satisfied(server, wanted)) break;
     }
   }
-  log::info("keys", "no usable keys for {}", server);
-  record_outcome(server, false);
+  if (!satisfied(server, wanted)) log::info("keys", "no usable keys for {}", server);
+  record_outcome(server, answered);
 }
 
 asio::awaitable<void> KeyRing::load_stored(std::string server) {
@@ -136,9 +132,9 @@ asio::awaitable<void> KeyRing::load_stored(std::string server) {
   loaded_from_store_.insert(server);
 }
 
-asio::awaitable<void> KeyRing::fetch_direct(std::string server) {
+asio::awaitable<bool> KeyRing::fetch_direct(std::string server) {
   FederationTransport* transport = transport_.load();
-  if (!transport) co_return;
+  if (!transport) co_return false;
   std::optional<bj::value> answer;
   try {
     std::string method = "GET";
@@ -148,23 +144,24 @@ asio::awaitable<void> KeyRing::fetch_direct(std::string server) {
   } catch (const std::exception& e) {
     log::info("keys", "{} did not serve its keys: {}", server, e.what());
   }
-  if (!answer) co_return;
+  if (!answer) co_return false;
   if (!answer->is_object()) {
     log::warn("keys", "{} served a key document that is not an object", server);
-    co_return;
+    co_return false;
   }
   auto records = verify_key_document(answer->as_object(), server, ctx_.now_ms());
   if (!records) {
     log::warn("keys", "refusing the key document of {}: {}", server, records.error());
-    co_return;
+    co_return false;
   }
   co_await remember(std::move(*records));
+  co_return true;
 }
 
-asio::awaitable<void> KeyRing::fetch_through_notary(config::TrustedKeyServer notary,
+asio::awaitable<bool> KeyRing::fetch_through_notary(config::TrustedKeyServer notary,
                                                     std::string server, Wanted wanted) {
   FederationTransport* transport = transport_.load();
-  if (!transport) co_return;
+  if (!transport) co_return false;
   bj::object criteria;
   for (const std::string& key_id : wanted.key_ids) {
     bj::object criterion;
@@ -189,7 +186,7 @@ asio::awaitable<void> KeyRing::fetch_through_notary(config::TrustedKeyServer not
   const bj::object* answer_object = answer ? answer->if_object() : nullptr;
   const bj::array* documents =
       answer_object ? json::find_array(*answer_object, "server_keys") : nullptr;
-  if (!documents) co_return;
+  if (!documents) co_return false;
 
   std::vector<storage::ServerKeyRecord> records;
   for (const bj::value& value : *documents) {
@@ -212,7 +209,9 @@ asio::awaitable<void> KeyRing::fetch_through_notary(config::TrustedKeyServer not
     }
     records.insert(records.end(), checked->begin(), checked->end());
   }
+  const bool any = !records.empty();
   co_await remember(std::move(records));
+  co_return any;
 }
 
 asio::awaitable<void> KeyRing::remember(std::vector<storage::ServerKeyRecord> records) {

@@ -24,8 +24,9 @@ namespace myelin::services {
 // server keys"). Keys live in memory, backed by the server_keys table; missing or stale ones
 // are fetched from the server itself (GET /_matrix/key/v2/server), then through each configured
 // notary (POST /_matrix/key/v2/query). Fetches for different servers run concurrently; fetches
-// for one server are serialised, so a second asker finds the first one's result. A server none
-// of whose sources answered usefully is not asked again for a short while.
+// for one server are serialised, so a second asker finds the first one's result. A server for
+// which no source gave a valid document is not asked again for a short while (a valid document
+// without the wanted key does not count as a failure: the key may be new).
 class KeyRing final : public ServerKeys {
  public:
   struct Options {
@@ -65,8 +66,9 @@ class KeyRing final : public ServerKeys {
   bool satisfied(const std::string& server, const Wanted& wanted) const;
   boost::asio::awaitable<void> fetch_server(std::string server, Wanted wanted);
   boost::asio::awaitable<void> load_stored(std::string server);
-  boost::asio::awaitable<void> fetch_direct(std::string server);
-  boost::asio::awaitable<void> fetch_through_notary(config::TrustedKeyServer notary,
+  // Each returns whether a valid key document came back.
+  boost::asio::awaitable<bool> fetch_direct(std::string server);
+  boost::asio::awaitable<bool> fetch_through_notary(config::TrustedKeyServer notary,
                                                     std::string server, Wanted wanted);
   // Stores the checked records and puts them in the cache.
   boost::asio::awaitable<void> remember(std::vector<storage::ServerKeyRecord> records);

@@ -86,6 +86,13 @@ TEST_F(KeyRingTest, UnknownKeyIdStaysUnknown) {
   EXPECT_EQ(transport_.direct_calls("remote.test"), 1);
   EXPECT_FALSE(key("remote.test", "ed25519:nope"));
   EXPECT_TRUE(key("remote.test", "ed25519:k1"));  // what the document did list is kept
+
+  // The server answered, so it is not dead: a key it adds next is fetched at once.
+  auto added = crypto::SigningKey::generate("k2");
+  transport_.remotes["remote.test"].keys.push_back(added);
+  prefetch({{"remote.test", "ed25519:k2", 0}});
+  EXPECT_EQ(transport_.direct_calls("remote.test"), 2);
+  EXPECT_EQ(key("remote.test", "ed25519:k2"), added.public_key());
 }
 
 TEST_F(KeyRingTest, RefusesBadSelfSignature) {
