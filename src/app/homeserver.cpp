@@ -123,6 +123,8 @@ Homeserver::Homeserver(const config::Config& config, asio::io_context& io)
   context_ = std::unique_ptr<services::ServiceContext>(
       new services::ServiceContext{config, *store_, *db_pool_, *cpu_pool_, std::move(*key),
                                    *notifier_, services::system_now_ms});
+  federation_client_ = std::make_unique<services::FederationClient>(
+      services::federation_client_options(config, context_->signing_key));
   services_ = std::make_unique<Services>(*context_);
   services_->rooms.set_push_actions(services::NotificationEvaluator::hook(services_->push_rules));
 

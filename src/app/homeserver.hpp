@@ -10,6 +10,7 @@
 
 #include "config/config.hpp"
 #include "http/server/http_server.hpp"
+#include "services/federation/client/federation_client.hpp"
 #include "services/services.hpp"
 
 namespace myelin::app {
@@ -29,6 +30,10 @@ class Homeserver {
   // Graceful stop: wakes waiting syncs, lets requests finish; `on_stopped` runs when done.
   void stop(std::function<void()> on_stopped);
 
+  // Requests to other homeservers (discovery, HTTPS, X-Matrix): what keys, sender and
+  // handshakes are given as their transport.
+  services::FederationTransport& federation_transport() { return *federation_client_; }
+
  private:
   const config::Config& config_;
   boost::asio::io_context& io_;
@@ -37,6 +42,7 @@ class Homeserver {
   std::unique_ptr<async::WorkerPool> cpu_pool_;
   std::unique_ptr<services::Notifier> notifier_;
   std::unique_ptr<services::ServiceContext> context_;
+  std::unique_ptr<services::FederationClient> federation_client_;  // outlives services_
   std::unique_ptr<Services> services_;
   std::unique_ptr<http::HttpServer> server_;
   std::vector<http::ListenerOptions> listeners_;
