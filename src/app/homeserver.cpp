@@ -12,6 +12,7 @@
 
 #include "api/routes.hpp"
 #include "app/rate_limit_hook.hpp"
+#include "app/server_signed_auth.hpp"
 #include "base/log.hpp"
 #include "base/matrix_error.hpp"
 #include "protocol/crypto/signing_key_file.hpp"
@@ -33,8 +34,11 @@ http::Authenticator make_authenticator(Services& services) {
   return
       [&services](http::AuthKind kind, std::string credential,
                   const http::Request& request) -> asio::awaitable<std::optional<http::Principal>> {
+        if (kind == http::AuthKind::kServerSigned) {
+          co_return co_await authenticate_server(services, request);  // X-Matrix
+        }
         if (kind != http::AuthKind::kUser && kind != http::AuthKind::kAdmin) {
-          co_return std::nullopt;  // server-signed and appservice routes arrive with later issues
+          co_return std::nullopt;  // appservice routes arrive with a later issue
         }
         std::string token = credential;
         std::optional<services::Session> session =
@@ -126,6 +130,7 @@ Homeserver::Homeserver(const config::Config& config, asio::io_context& io)
   federation_client_ = std::make_unique<services::FederationClient>(
       services::federation_client_options(config, context_->signing_key));
   services_ = std::make_unique<Services>(*context_);
+  services_->key_ring.set_transport(federation_client_.get());
   services_->rooms.set_push_actions(services::NotificationEvaluator::hook(services_->push_rules));
 
   http::ServerOptions options;

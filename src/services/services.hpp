@@ -4,6 +4,7 @@
 #include "services/common/service_context.hpp"
 #include "services/email/threepid_service.hpp"
 #include "services/federation/federation_reads.hpp"
+#include "services/federation/keys/key_ring.hpp"
 #include "services/federation/sender/federation_sender.hpp"
 #include "services/media/media_service.hpp"
 #include "services/notifications/push_rule_store.hpp"
@@ -45,6 +46,7 @@ struct Services {
         rate_limits(context),
         media(context),
         sso(context, accounts),
+        key_ring(context),
         federation_reads(context, rooms),
         federation_sender(context, rooms, typing, presence) {}
 
@@ -68,6 +70,7 @@ struct Services {
   services::RateLimits rate_limits;
   services::MediaService media;
   services::SsoService sso;                      // OpenID Connect single sign-on (oidc_providers:)
+  services::KeyRing key_ring;                    // server keys: ours, others', the notary's
   services::FederationReads federation_reads;    // what other servers may read from us
   services::FederationSender federation_sender;  // outbound queues; EDUs in and out
 };

@@ -13,4 +13,7 @@ namespace myelin::api {
 // queries, the public room directory, device lists and keys, space hierarchies.
 std::vector<http::Route> read_routes();
 
+// Our keys, the notary (/_matrix/key/v2/*) and /_matrix/federation/v1/version.
+std::vector<http::Route> key_routes();
+
 }  // namespace myelin::api

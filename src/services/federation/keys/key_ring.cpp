@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "base/log.hpp"
+#include "protocol/crypto/json_signing.hpp"
 #include "protocol/json/access.hpp"
 #include "protocol/json/parse.hpp"
 #include "services/federation/keys/key_document.hpp"
@@ -255,6 +256,33 @@ asio::awaitable<std::vector<bj::object>> KeyRing::key_documents(
     if (document) documents.push_back(std::move(*document));
   }
   co_return documents;
+}
+
+asio::awaitable<bj::array> KeyRing::notary_answer(
+    std::vector<std::pair<std::string, std::int64_t>> servers) {
+  bj::array answer;
+  if (servers.empty()) co_return answer;
+  auto executor = co_await asio::this_coro::executor;
+  using Documents = std::vector<bj::object>;
+  using Operation = decltype(asio::co_spawn(executor, std::declval<asio::awaitable<Documents>>(),
+                                            asio::deferred));
+  std::vector<Operation> operations;
+  for (auto& [server, minimum_valid_until_ts] : servers) {
+    operations.push_back(
+        asio::co_spawn(executor, key_documents(server, minimum_valid_until_ts), asio::deferred));
+  }
+  auto group = asio::experimental::make_parallel_group(std::move(operations));
+  auto [order, failures, results] =
+      co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  (void)order;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (failures[i]) std::rethrow_exception(failures[i]);  // ours (the database): a 500
+    for (bj::object& document : results[i]) {
+      crypto::sign_json(document, ctx_.server_name(), ctx_.signing_key);
+      answer.emplace_back(std::move(document));
+    }
+  }
+  co_return answer;
 }
 
 }  // namespace myelin::services

@@ -54,6 +54,12 @@ class KeyRing final : public ServerKeys {
   boost::asio::awaitable<std::vector<boost::json::object>> key_documents(
       std::string server_name, std::int64_t minimum_valid_until_ts);
 
+  // The notary's answer (POST /_matrix/key/v2/query, GET .../query/{serverName}): the key
+  // documents of each (server, minimum_valid_until_ts), servers looked up concurrently, each
+  // document additionally signed by us. Servers with no known keys are left out.
+  boost::asio::awaitable<boost::json::array> notary_answer(
+      std::vector<std::pair<std::string, std::int64_t>> servers);
+
   const std::string& server_name() const { return ctx_.server_name(); }
 
  private:
