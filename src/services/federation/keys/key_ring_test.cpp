@@ -4,6 +4,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include "protocol/crypto/json_signing.hpp"
 #include "services/common/service_test_fixture.hpp"
 #include "services/federation/keys/key_document.hpp"
 #include "services/federation/keys/key_test_support.hpp"
@@ -295,6 +296,23 @@ TEST_F(KeyRingTest, KeyDocumentsForTheNotary) {
 
   // Unknown and unreachable: nothing.
   EXPECT_TRUE(run(ring().key_documents("nowhere.test", kTestStartMs)).empty());
+}
+
+TEST_F(KeyRingTest, NotaryAnswerIsCountersignedAndLeavesOutUnknownServers) {
+  bj::array answer = run(ring().notary_answer(
+      {{"remote.test", kTestStartMs}, {"nowhere.test", kTestStartMs}, {"test.local", 0}}));
+  ASSERT_EQ(answer.size(), 2u);  // nowhere.test is unreachable and unknown: left out
+  for (const bj::value& entry : answer) {
+    const bj::object& document = entry.as_object();
+    const std::string origin(document.at("server_name").as_string());
+    EXPECT_TRUE(origin == "remote.test" || origin == "test.local") << origin;
+    // The origin's own signature survives ours being added.
+    EXPECT_TRUE(verify_key_document(document, origin, kTestStartMs)) << origin;
+    EXPECT_TRUE(crypto::verify_json(document, "test.local", ctx_.signing_key.key_id(),
+                                    ctx_.signing_key.public_key()))
+        << origin;
+  }
+  EXPECT_TRUE(run(ring().notary_answer({})).empty());
 }
 
 }  // namespace
