@@ -2,9 +2,11 @@
 
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +29,30 @@ struct SendOptions {
 struct SendResult {
   std::string event_id;
   std::int64_t position = 0;  // 0 when an earlier send with the same transaction ID answered
+};
+
+// An event as the room holds it; shared, never changed once built.
+using PduPtr = std::shared_ptr<const events::Pdu>;
+
+// What became of an event another server sent, after the checks of the spec's server-server API
+// "Checks performed on receipt of a PDU" that need the room (steps 4–6; the caller did 1–3:
+// format, signatures, content hash).
+struct RemoteEventOutcome {
+  enum class Kind {
+    kAccepted,    // in the room's timeline and, for a state event, its state
+    kDuplicate,   // already known (accepted, rejected or soft-failed before)
+    kRejected,    // fails the auth rules against its auth events or the state before it:
+                  // kept as rejected (never in the timeline, never state), so never re-fetched
+    kSoftFailed,  // allowed by the state before it but not by the current state: kept,
+                  // not in the timeline, not a forward extremity (spec "Soft failure")
+    kMissingAuthEvents,  // nothing stored: fetch `missing` (/event_auth) and try again
+    kMissingPrevEvents,  // nothing stored: fetch `missing` (/get_missing_events) and try again
+    kUnknownRoom,        // this server does not hold the room
+  };
+  Kind kind = Kind::kRejected;
+  std::string reason;                // why, for logs and a /send answer's "error"
+  std::int64_t position = 0;         // the stream position when accepted
+  std::vector<std::string> missing;  // for kMissing*: the event IDs this server lacks
 };
 
 struct CreateRoomRequest {
@@ -76,6 +102,32 @@ class RoomService {
   asio::awaitable<SendResult> set_membership(std::string room_id, std::string sender,
                                              std::string target, std::string membership,
                                              std::optional<std::string> reason);
+
+  // Events from other servers (remote_events.cpp). Each runs under the room's lock, like local
+  // sends, so a room's events are decided one at a time in arrival order.
+  //
+  // An event another server sent (its transaction, a send_join/leave/knock, an invite we sent
+  // and got back countersigned): authorised against its auth events, then against the state
+  // before it (resolved over its prev_events when they fork), then soft-fail checked against
+  // the current state; an accepted event moves the room's current state on (resolved against
+  // the state after it when the room forked) and wakes local members' /sync.
+  asio::awaitable<RemoteEventOutcome> accept_remote_event(PduPtr pdu);
+  // Events outside any timeline (a send_join answer's auth chain, /event_auth answers): each
+  // checked against its own auth events (in depth order, so a chain arriving whole works) and
+  // kept as an outlier, or as rejected when it fails. Events already stored are skipped.
+  asio::awaitable<void> store_outliers(std::vector<PduPtr> events);
+  // A room joined through another server (send_join): `state` is the room's state before
+  // `join_event`, `auth_chain` its auth chain (already stored as outliers). Each state event
+  // must pass the auth rules against its auth events and the join against the state; then the
+  // room is created here with that state as outliers and the join as its first timeline event.
+  // M_FORBIDDEN when the join or the state does not pass; an already held room is refused too.
+  asio::awaitable<SendResult> adopt_remote_room(std::string room_id, const RoomVersion* version,
+                                                std::vector<PduPtr> state,
+                                                std::vector<PduPtr> auth_chain, PduPtr join_event);
+  // An invite for a local user into a room this server does not hold (or the leave that
+  // rejects one): kept outside any timeline, with the user's membership and the stripped state
+  // the inviting server sent, so that /sync shows the invite (or moves the room to "leave").
+  asio::awaitable<void> record_remote_invite(PduPtr event, boost::json::array stripped_state);
 
   void set_push_actions(PushActionsFn fn) { push_actions_ = std::move(fn); }
   // Called after a local event is persisted, still under the room's lock (so in room order),
