@@ -1,4 +1,4 @@
-#include "services/federation/handshake_pdus.hpp"
+#include "services/federation/received_pdus.hpp"
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -44,8 +44,8 @@ void add_key_requests(const bj::object& event, const RoomVersion& version,
 }
 
 // Steps 1–3 of "Checks performed on receipt of a PDU" with the keys already cached.
-Expected<HandshakePdu> check_one(const ServerKeys& keys, bj::object json,
-                                 const RoomVersion& version) {
+Expected<ReceivedPdu> check_one(const ServerKeys& keys, bj::object json,
+                                const RoomVersion& version) {
   auto parsed = events::Pdu::parse(json, version);
   if (!parsed) return fail("bad format: " + parsed.error());
   const std::int64_t valid_at = key_validity_needed(json, version);
@@ -63,10 +63,10 @@ Expected<HandshakePdu> check_one(const ServerKeys& keys, bj::object json,
   return std::make_shared<const events::Pdu>(std::move(*parsed));
 }
 
-std::vector<Expected<HandshakePdu>> check_chunk(const ServerKeys* keys,
-                                                std::vector<bj::object> chunk,
-                                                const RoomVersion* version) {
-  std::vector<Expected<HandshakePdu>> out;
+std::vector<Expected<ReceivedPdu>> check_chunk(const ServerKeys* keys,
+                                               std::vector<bj::object> chunk,
+                                               const RoomVersion* version) {
+  std::vector<Expected<ReceivedPdu>> out;
   out.reserve(chunk.size());
   for (bj::object& json : chunk) out.push_back(check_one(*keys, std::move(json), *version));
   return out;
@@ -74,9 +74,9 @@ std::vector<Expected<HandshakePdu>> check_chunk(const ServerKeys* keys,
 
 }  // namespace
 
-asio::awaitable<Expected<HandshakePdu>> check_handshake_pdu(ServiceContext& ctx, ServerKeys& keys,
-                                                            bj::object json,
-                                                            const RoomVersion& version) {
+asio::awaitable<Expected<ReceivedPdu>> check_received_pdu(ServiceContext& ctx, ServerKeys& keys,
+                                                          bj::object json,
+                                                          const RoomVersion& version) {
   std::vector<KeyRequest> wanted;
   add_key_requests(json, version, wanted);
   co_await keys.prefetch(std::move(wanted));
@@ -88,9 +88,9 @@ asio::awaitable<Expected<HandshakePdu>> check_handshake_pdu(ServiceContext& ctx,
   co_return co_await ctx.cpu(std::move(check));
 }
 
-asio::awaitable<std::vector<HandshakePdu>> check_handshake_pdus(ServiceContext& ctx,
-                                                                ServerKeys& keys, bj::array events,
-                                                                const RoomVersion& version) {
+asio::awaitable<std::vector<ReceivedPdu>> check_received_pdus(ServiceContext& ctx, ServerKeys& keys,
+                                                              bj::array events,
+                                                              const RoomVersion& version) {
   std::vector<KeyRequest> wanted;
   std::vector<std::vector<bj::object>> chunks;
   for (bj::value& value : events) {
@@ -110,7 +110,7 @@ asio::awaitable<std::vector<HandshakePdu>> check_handshake_pdus(ServiceContext& 
   co_await keys.prefetch(std::move(wanted));
 
   auto executor = co_await asio::this_coro::executor;
-  using ChunkResult = std::vector<Expected<HandshakePdu>>;
+  using ChunkResult = std::vector<Expected<ReceivedPdu>>;
   using Operation = decltype(asio::co_spawn(executor, std::declval<asio::awaitable<ChunkResult>>(),
                                             asio::deferred));
   std::vector<Operation> operations;
@@ -119,7 +119,7 @@ asio::awaitable<std::vector<HandshakePdu>> check_handshake_pdus(ServiceContext& 
         &check_chunk, static_cast<const ServerKeys*>(&keys), std::move(chunk), &version);
     operations.push_back(asio::co_spawn(executor, std::move(job), asio::deferred));
   }
-  std::vector<HandshakePdu> checked;
+  std::vector<ReceivedPdu> checked;
   if (operations.empty()) co_return checked;
   auto group = asio::experimental::make_parallel_group(std::move(operations));
   auto [order, failures, results] =
@@ -127,11 +127,11 @@ asio::awaitable<std::vector<HandshakePdu>> check_handshake_pdus(ServiceContext& 
   (void)order;
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (failures[i]) std::rethrow_exception(failures[i]);
-    for (Expected<HandshakePdu>& result : results[i]) {
+    for (Expected<ReceivedPdu>& result : results[i]) {
       if (result) {
         checked.push_back(std::move(*result));
       } else {
-        log::warn("federation", "dropping an event of a handshake answer: {}", result.error());
+        log::warn("federation", "dropping an event of a received batch: {}", result.error());
       }
     }
   }

@@ -1,4 +1,4 @@
-#include "services/federation/handshake_pdus.hpp"
+#include "services/federation/received_pdus.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,16 +13,18 @@ namespace {
 namespace bj = boost::json;
 
 // The check's outcome as a value co_spawn can carry: the event, or null and the reason.
-boost::asio::awaitable<std::pair<HandshakePdu, std::string>> outcome_of(
-    ServiceContext& ctx, ServerKeys& keys, bj::object event, const RoomVersion* version) {
-  auto checked = co_await check_handshake_pdu(ctx, keys, std::move(event), *version);
-  if (!checked) co_return std::pair{HandshakePdu(), checked.error()};
+boost::asio::awaitable<std::pair<ReceivedPdu, std::string>> outcome_of(ServiceContext& ctx,
+                                                                       ServerKeys& keys,
+                                                                       bj::object event,
+                                                                       const RoomVersion* version) {
+  auto checked = co_await check_received_pdu(ctx, keys, std::move(event), *version);
+  if (!checked) co_return std::pair{ReceivedPdu(), checked.error()};
   co_return std::pair{*checked, std::string()};
 }
 
-class HandshakePdusTest : public testing::ServiceTestFixture {
+class ReceivedPdusTest : public testing::ServiceTestFixture {
  protected:
-  HandshakePdusTest() { keys_.add("remote.test", remote_key_); }
+  ReceivedPdusTest() { keys_.add("remote.test", remote_key_); }
 
   // A member event of remote.test's user, signed by remote.test.
   bj::object signed_event(const std::string& localpart) {
@@ -44,7 +46,7 @@ class HandshakePdusTest : public testing::ServiceTestFixture {
   testing::FixedServerKeys keys_;
 };
 
-TEST_F(HandshakePdusTest, AcceptsASignedEvent) {
+TEST_F(ReceivedPdusTest, AcceptsASignedEvent) {
   bj::object event = signed_event("bob");
   auto [checked, error] = run(outcome_of(ctx_, keys_, event, version_));
   ASSERT_TRUE(checked) << error;
@@ -53,7 +55,7 @@ TEST_F(HandshakePdusTest, AcceptsASignedEvent) {
   EXPECT_EQ(keys_.prefetches, 1);
 }
 
-TEST_F(HandshakePdusTest, RefusesUnknownKeysForgeriesAndBadFormats) {
+TEST_F(ReceivedPdusTest, RefusesUnknownKeysForgeriesAndBadFormats) {
   bj::object forged = signed_event("bob");
   events::sign_event(forged, "remote.test", crypto::SigningKey::generate("other"), *version_);
   forged["signatures"].as_object()["remote.test"].as_object().erase(remote_key_.key_id());
@@ -69,7 +71,7 @@ TEST_F(HandshakePdusTest, RefusesUnknownKeysForgeriesAndBadFormats) {
   EXPECT_FALSE(run(outcome_of(ctx_, keys_, malformed, version_)).first);
 }
 
-TEST_F(HandshakePdusTest, AContentHashMismatchGivesTheRedactedEvent) {
+TEST_F(ReceivedPdusTest, AContentHashMismatchGivesTheRedactedEvent) {
   bj::object event = signed_event("bob");
   // Content is outside the signature (redacted form) but inside the content hash.
   event["content"].as_object()["displayname"] = "changed";
@@ -79,7 +81,7 @@ TEST_F(HandshakePdusTest, AContentHashMismatchGivesTheRedactedEvent) {
   EXPECT_EQ(checked->membership(), "join");
 }
 
-TEST_F(HandshakePdusTest, BatchKeepsOrderAndDropsWhatFails) {
+TEST_F(ReceivedPdusTest, BatchKeepsOrderAndDropsWhatFails) {
   bj::array batch;
   std::vector<std::string> expected;
   for (int i = 0; i < 150; ++i) {  // several chunks
@@ -92,7 +94,7 @@ TEST_F(HandshakePdusTest, BatchKeepsOrderAndDropsWhatFails) {
     batch.push_back(std::move(event));
   }
   batch.push_back(bj::value("not an event"));
-  auto checked = run(check_handshake_pdus(ctx_, keys_, batch, *version_));
+  auto checked = run(check_received_pdus(ctx_, keys_, batch, *version_));
   std::vector<std::string> ids;
   for (const auto& pdu : checked) ids.push_back(pdu->event_id());
   EXPECT_EQ(ids, expected);
