@@ -18,5 +18,6 @@ sql::Migration migration_v9_media();
 sql::Migration migration_v10_pushers();
 sql::Migration migration_v11_server_keys();
 sql::Migration migration_v12_federation_sender();
+sql::Migration migration_v13_remote_events();
 
 }  // namespace myelin::storage

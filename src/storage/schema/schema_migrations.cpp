@@ -192,6 +192,7 @@ const std::vector<sql::Migration>& schema_migrations() {
       migration_v10_pushers(),
       migration_v11_server_keys(),
       migration_v12_federation_sender(),
+      migration_v13_remote_events(),
   };
   return migrations;
 }

@@ -29,6 +29,18 @@ struct EventRecord {
   std::optional<std::string> redacted_by;
   std::optional<std::string> device_id;  // the sending device, for transaction_id echoes
   std::optional<std::string> txn_id;
+  // From other servers: outside the room's timeline (an outlier: auth chains, a joined room's
+  // earlier state, rejected and soft-failed events, invites into rooms not held here).
+  bool outlier = false;
+  std::optional<std::string> rejection;  // why it was rejected or soft-failed
+};
+
+// A current-state slot that persisting an event sets, when that is more than the event's own
+// slot (state resolution after a fork, a room joined through another server).
+struct CurrentStateChange {
+  StateKeyPair slot;
+  std::string event_id;
+  std::optional<std::string> membership;  // for m.room.member slots: the new membership
 };
 
 // A state group to create with an event: either the full state (prev_group unset) or the
@@ -58,6 +70,10 @@ struct NewEvent {
   // For redactions: the event it redacts (if known here).
   std::optional<std::string> redacts;
   std::vector<PushAction> push_actions;
+  // Remote events: when set, these current-state changes are written instead of the event's
+  // own slot; with replace_current_state the room's current state is first emptied.
+  std::optional<std::vector<CurrentStateChange>> current_state_changes;
+  bool replace_current_state = false;
 };
 
 struct MembershipRecord {

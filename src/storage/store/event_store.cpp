@@ -13,7 +13,8 @@ namespace {
 
 constexpr const char* kEventColumns =
     "SELECT stream_ordering, event_id, room_id, type, state_key, sender, depth, origin_server_ts,"
-    " pdu_json, unsigned_json, state_group, redacted_by, device_id, txn_id FROM events ";
+    " pdu_json, unsigned_json, state_group, redacted_by, device_id, txn_id, outlier, rejection"
+    " FROM events ";
 
 EventRecord read_event(const Row& row) {
   EventRecord e;
@@ -31,6 +32,8 @@ EventRecord read_event(const Row& row) {
   e.redacted_by = row.optional_text(11);
   e.device_id = row.optional_text(12);
   e.txn_id = row.optional_text(13);
+  e.outlier = row.boolean(14);
+  e.rejection = row.optional_text(15);
   return e;
 }
 
@@ -53,6 +56,26 @@ void insert_state_group(Connection& c, const std::string& room_id, const NewStat
   }
 }
 
+void set_current_state(Connection& c, const std::string& room_id, const StateKeyPair& slot,
+                       const std::string& event_id, std::int64_t position) {
+  c.execute(
+      "INSERT INTO current_state (room_id, type, state_key, event_id, stream_ordering)"
+      " VALUES (?, ?, ?, ?, ?) ON CONFLICT (room_id, type, state_key) DO UPDATE SET"
+      " event_id = excluded.event_id, stream_ordering = excluded.stream_ordering",
+      {room_id, slot.first, slot.second, event_id, position});
+}
+
+void set_membership(Connection& c, const std::string& room_id, const std::string& user_id,
+                    const std::string& membership, const std::string& event_id,
+                    std::int64_t position) {
+  c.execute(
+      "INSERT INTO room_memberships (room_id, user_id, membership, event_id, stream_ordering,"
+      " forgotten) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (room_id, user_id) DO UPDATE SET"
+      " membership = excluded.membership, event_id = excluded.event_id,"
+      " stream_ordering = excluded.stream_ordering, forgotten = 0",
+      {room_id, user_id, membership, event_id, position});
+}
+
 }  // namespace
 
 EventStore::PersistOutcome EventStore::persist(const NewEvent& in) {
@@ -60,7 +83,7 @@ EventStore::PersistOutcome EventStore::persist(const NewEvent& in) {
     sql::Transaction tx(c);
     PersistOutcome outcome = persist_in(c, in);
     tx.commit();
-    if (outcome.position != 0) stream_.publish(outcome.position);
+    if (outcome.position > 0) stream_.publish(outcome.position);
     return outcome;
   });
 }
@@ -89,6 +112,7 @@ std::vector<EventStore::BatchOutcome> EventStore::persist_batch(
 
 EventStore::PersistOutcome EventStore::persist_in(Connection& c, const NewEvent& in) {
   const EventRecord& e = in.event;
+  if (e.outlier) return persist_outlier_in(c, in);
   {
     if (e.txn_id && e.device_id) {
       if (auto row = c.query_optional(
@@ -106,20 +130,23 @@ EventStore::PersistOutcome EventStore::persist_in(Connection& c, const NewEvent&
         {position, e.event_id, e.room_id, e.type, e.state_key, e.sender, e.depth,
          e.origin_server_ts, e.pdu_json, e.unsigned_json.empty() ? sql::Value() : e.unsigned_json,
          e.state_group, e.device_id, e.txn_id, in.contains_url ? 1 : 0});
-    if (e.state_key) {
-      c.execute(
-          "INSERT INTO current_state (room_id, type, state_key, event_id, stream_ordering)"
-          " VALUES (?, ?, ?, ?, ?) ON CONFLICT (room_id, type, state_key) DO UPDATE SET"
-          " event_id = excluded.event_id, stream_ordering = excluded.stream_ordering",
-          {e.room_id, e.type, *e.state_key, e.event_id, position});
-    }
-    if (in.membership && e.state_key) {
-      c.execute(
-          "INSERT INTO room_memberships (room_id, user_id, membership, event_id, stream_ordering,"
-          " forgotten) VALUES (?, ?, ?, ?, ?, 0) ON CONFLICT (room_id, user_id) DO UPDATE SET"
-          " membership = excluded.membership, event_id = excluded.event_id,"
-          " stream_ordering = excluded.stream_ordering, forgotten = 0",
-          {e.room_id, *e.state_key, *in.membership, e.event_id, position});
+    if (in.current_state_changes) {
+      if (in.replace_current_state) {
+        c.execute("DELETE FROM current_state WHERE room_id = ?", {e.room_id});
+      }
+      for (const CurrentStateChange& change : *in.current_state_changes) {
+        set_current_state(c, e.room_id, change.slot, change.event_id, position);
+        if (change.membership) {
+          set_membership(c, e.room_id, change.slot.second, *change.membership, change.event_id,
+                         position);
+        }
+      }
+    } else {
+      if (e.state_key)
+        set_current_state(c, e.room_id, {e.type, *e.state_key}, e.event_id, position);
+      if (in.membership && e.state_key) {
+        set_membership(c, e.room_id, *e.state_key, *in.membership, e.event_id, position);
+      }
     }
     if (in.invite_stripped_state_json) {
       c.execute("INSERT INTO invite_states (event_id, stripped_state_json) VALUES (?, ?)",
@@ -144,6 +171,51 @@ EventStore::PersistOutcome EventStore::persist_in(Connection& c, const NewEvent&
     }
     return {position, std::nullopt};
   }
+}
+
+EventStore::PersistOutcome EventStore::persist_outlier_in(Connection& c, const NewEvent& in) {
+  const EventRecord& e = in.event;
+  if (c.query_optional("SELECT 1 FROM events WHERE event_id = ?", {e.event_id})) {
+    return {0, e.event_id};
+  }
+  // An invite into a room not held here (or the leave rejecting it) must reach the user's /sync,
+  // so it takes a stream position; other outliers sit below every stream token.
+  std::int64_t position = 0;
+  if (in.membership) {
+    position = stream_.next();
+  } else {
+    position =
+        std::min<std::int64_t>(
+            0, c.query_one("SELECT coalesce(min(stream_ordering), 0) FROM events").int64(0)) -
+        1;
+  }
+  if (in.state_group) insert_state_group(c, e.room_id, *in.state_group);  // soft-failed events
+  c.execute(
+      "INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender, depth,"
+      " origin_server_ts, pdu_json, unsigned_json, state_group, contains_url, outlier, rejection)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+      {position, e.event_id, e.room_id, e.type, e.state_key, e.sender, e.depth, e.origin_server_ts,
+       e.pdu_json, e.unsigned_json.empty() ? sql::Value() : e.unsigned_json,
+       e.state_group == 0 ? sql::Value() : sql::Value(e.state_group), in.contains_url ? 1 : 0,
+       e.rejection});
+  if (in.membership && e.state_key) {
+    set_membership(c, e.room_id, *e.state_key, *in.membership, e.event_id, position);
+  }
+  if (in.invite_stripped_state_json) {
+    c.execute("INSERT INTO invite_states (event_id, stripped_state_json) VALUES (?, ?)",
+              {e.event_id, *in.invite_stripped_state_json});
+  }
+  return {position, std::nullopt};
+}
+
+std::vector<std::string> EventStore::unknown_events(const std::vector<std::string>& event_ids) {
+  return db_.read([&](Connection& c) {
+    std::vector<std::string> unknown;
+    for (const std::string& id : event_ids) {
+      if (!c.query_optional("SELECT 1 FROM events WHERE event_id = ?", {id})) unknown.push_back(id);
+    }
+    return unknown;
+  });
 }
 
 StateEntries EventStore::state_group_lookup(std::int64_t group,
@@ -195,7 +267,7 @@ std::vector<EventRecord> EventStore::room_events(const std::string& room_id, std
     const bool backwards = direction == Direction::kBackwards;
     std::string query = std::string(kEventColumns) +
                         "WHERE room_id = ? AND stream_ordering > ? AND stream_ordering <= ?"
-                        " ORDER BY stream_ordering " +
+                        " AND outlier = 0 ORDER BY stream_ordering " +
                         (backwards ? "DESC" : "ASC") + " LIMIT ?";
     c.query_each(query, {room_id, from, to, static_cast<std::int64_t>(limit)}, [&](Row&& row) {
       found.push_back(read_event(row));
@@ -210,7 +282,7 @@ std::optional<EventRecord> EventStore::last_event_at(const std::string& room_id,
                                                      std::int64_t position) {
   return db_.read([&](Connection& c) -> std::optional<EventRecord> {
     auto row = c.query_optional(std::string(kEventColumns) +
-                                    "WHERE room_id = ? AND stream_ordering <= ?"
+                                    "WHERE room_id = ? AND stream_ordering <= ? AND outlier = 0"
                                     " ORDER BY stream_ordering DESC LIMIT 1",
                                 {room_id, position});
     if (!row) return std::nullopt;
@@ -291,7 +363,8 @@ std::set<std::string> EventStore::active_rooms(std::int64_t from, std::int64_t t
     std::set<std::string> rooms;
     c.query_each(
         "SELECT DISTINCT room_id FROM events WHERE stream_ordering > ? AND stream_ordering <= ?"
-        " UNION SELECT DISTINCT room_id FROM receipts WHERE stream_id > ? AND stream_id <= ?",
+        " AND outlier = 0 UNION SELECT DISTINCT room_id FROM receipts WHERE stream_id > ? AND "
+        "stream_id <= ?",
         {from, to, from, to}, [&](Row&& row) {
           rooms.insert(row.text(0));
           return true;

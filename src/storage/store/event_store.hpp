@@ -24,7 +24,8 @@ class EventStore {
     std::optional<std::string> existing_event_id;
   };
   // Persists the event and everything it changes in one transaction and returns its stream
-  // position (already published when this returns) — unless the event carries a transaction ID
+  // position (already published when this returns; negative for most outliers, see
+  // persist_outlier_in) — unless the event carries a transaction ID
   // its sender's device used before: then nothing is written and the earlier event is named.
   PersistOutcome persist(const NewEvent& event);
   // Several events in one transaction (group commit): the outcomes in order. Each event is
@@ -40,6 +41,8 @@ class EventStore {
 
   std::optional<EventRecord> event(const std::string& event_id);
   std::vector<EventRecord> events(const std::vector<std::string>& event_ids);
+  // Which of these events are not stored (not even as outliers).
+  std::vector<std::string> unknown_events(const std::vector<std::string>& event_ids);
   // Events of the room with from < stream_ordering <= to, oldest first, at most `limit` taken
   // from the end nearest `to` (backwards) or `from` (forwards).
   std::vector<EventRecord> room_events(const std::string& room_id, std::int64_t from,
@@ -75,6 +78,9 @@ class EventStore {
  private:
   // Writes one event with connection `c` inside the caller's transaction.
   PersistOutcome persist_in(sql::Connection& c, const NewEvent& event);
+  // An outlier (NewEvent::event.outlier): no forward extremity, no current state; an event
+  // already stored is left as it is (existing_event_id names it).
+  PersistOutcome persist_outlier_in(sql::Connection& c, const NewEvent& event);
 
   sql::Database& db_;
   StreamCounter& stream_;
