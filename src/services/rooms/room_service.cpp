@@ -18,9 +18,6 @@ namespace bj = boost::json;
 
 namespace {
 
-// A full snapshot every this many deltas bounds the work of reading a state group back.
-constexpr int kMaxStateChain = 50;
-
 bool is_local(const std::string& user_id, const std::string& server_name) {
   const std::size_t colon = user_id.find(':');
   return colon != std::string::npos &&
@@ -143,6 +140,15 @@ asio::awaitable<SendResult> RoomService::send_locked(RoomStatePtr room, EventDra
         persisted->invite_stripped_state_json = invite_stripped_state(*next);
       }
     }
+  } else if (room->state_group == 0 && !room->state->empty()) {
+    // No group holds the room's state (a remote event merged a fork by state resolution): this
+    // event's group is a full snapshot of it.
+    storage::NewStateGroup group;
+    group.id = ++last_state_group_;
+    for (const auto& [slot, event] : *room->state) group.entries.emplace(slot, event->event_id());
+    next->state_group = group.id;
+    next->chain_length = 0;
+    persisted->state_group = std::move(group);
   }
   record.state_group = next->state_group;
   for (const RoomState::Extremity& e : room->extremities) {

@@ -18,6 +18,9 @@ namespace myelin::services {
 // published; sending an event publishes a successor, so readers never see a half-made change.
 using StateMap = std::map<auth::StateKey, std::shared_ptr<const events::Pdu>>;
 
+// A full snapshot of the state every this many deltas bounds the work of reading a group back.
+inline constexpr int kMaxStateChain = 50;
+
 struct RoomState {
   struct Extremity {
     std::string event_id;
