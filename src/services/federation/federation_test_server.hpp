@@ -194,6 +194,23 @@ class LoopbackTransport : public FederationTransport {
     if (endpoint == "v2/invite" && parts.size() == 4) {
       co_return co_await serving.invite(origin_, parts[2], parts[3], object);
     }
+    if (endpoint == "v1/get_missing_events" && parts.size() == 3) {
+      MissingEventsRequest request;
+      for (const boost::json::value& id : object["earliest_events"].as_array()) {
+        request.earliest_events.emplace_back(id.as_string());
+      }
+      for (const boost::json::value& id : object["latest_events"].as_array()) {
+        request.latest_events.emplace_back(id.as_string());
+      }
+      request.limit = object["limit"].to_number<std::int64_t>();
+      request.min_depth = object["min_depth"].to_number<std::int64_t>();
+      auto events = co_await server.reads().missing_events(origin_, parts[2], std::move(request));
+      co_return boost::json::object{{"events", boost::json::array(events.begin(), events.end())}};
+    }
+    if (endpoint == "v1/event_auth" && parts.size() == 4) {
+      auto chain = co_await server.reads().event_auth(origin_, parts[2], parts[3]);
+      co_return boost::json::object{{"auth_chain", boost::json::array(chain.begin(), chain.end())}};
+    }
     if (endpoint == "v1/query" && parts.size() == 3 && parts[2] == "directory") {
       auto found = params.find("room_alias");
       std::string alias = found == params.end() ? "" : found->second;
