@@ -16,6 +16,9 @@ boost::asio::awaitable<http::Principal> authenticate_server(Services& services,
   services::RequestAuthenticator authenticator(services.ctx, services.key_ring);
   http::Principal principal;
   principal.server_name = co_await authenticator.authenticate(std::move(signed_request));
+  // It reached us, so it is up: whatever we hold for it goes now rather than after its back-off
+  // (only a post to its queue, never waited for).
+  services.federation_sender.on_server_seen(principal.server_name);
   co_return principal;
 }
 
