@@ -98,12 +98,6 @@ asio::awaitable<bj::object> FederationReceiver::handle_transaction(std::string o
 }
 
 asio::awaitable<bj::object> FederationReceiver::process(std::string origin, bj::object body) {
-  if (bj::value* edus = body.if_contains("edus"); edus && edus->is_array() && edu_handler_) {
-    for (bj::value& edu : edus->as_array()) {
-      if (edu.is_object()) edu_handler_(origin, std::move(edu.as_object()));
-    }
-  }
-
   std::vector<RoomBatch> batches = by_room(std::move(body.at("pdus").as_array()));
   auto executor = co_await asio::this_coro::executor;
   using Results = std::vector<PduResult>;
@@ -128,6 +122,12 @@ asio::awaitable<bj::object> FederationReceiver::process(std::string origin, bj::
         if (result.error) entry["error"] = *result.error;
         results[result.event_id] = std::move(entry);
       }
+    }
+  }
+  // After the PDUs, so that a receipt for an event of this transaction finds it.
+  if (bj::value* edus = body.if_contains("edus"); edus && edus->is_array() && edu_handler_) {
+    for (bj::value& edu : edus->as_array()) {
+      if (edu.is_object()) edu_handler_(origin, std::move(edu.as_object()));
     }
   }
   co_return bj::object{{"pdus", std::move(results)}};

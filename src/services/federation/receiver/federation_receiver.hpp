@@ -24,8 +24,9 @@ namespace myelin::services {
 // check_received_pdu) and handed to RoomService::accept_remote_event; the gaps the room reports
 // are filled from the origin once — missing prev_events through /get_missing_events, missing
 // auth events through /event_auth — and the event tried again. A room's PDUs are handled in
-// the transaction's order, one at a time; different rooms concurrently. EDUs go to the EDU
-// handler (FederationSender::receive_edu as the server runs), in the background.
+// the transaction's order, one at a time; different rooms concurrently. EDUs go, once the PDUs
+// are in, to the EDU handler (FederationSender::receive_edu as the server runs: in the
+// background).
 //
 // One transaction per origin at a time (as Synapse): a repeated txnId waits for the first and
 // gets its answer (TransactionAnswers).
