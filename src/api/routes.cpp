@@ -209,6 +209,7 @@ std::vector<http::Route> routes() {
            report_routes,
            sso_routes,
            read_routes,
+           membership_routes,
            key_routes,
        }) {
     std::vector<http::Route> more = feature_routes();

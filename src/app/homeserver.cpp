@@ -131,6 +131,8 @@ Homeserver::Homeserver(const config::Config& config, asio::io_context& io)
       services::federation_client_options(config, context_->signing_key));
   services_ = std::make_unique<Services>(*context_);
   services_->key_ring.set_transport(federation_client_.get());
+  services_->membership_federation.set_transport(federation_client_.get());
+  services_->membership_federation.set_server_keys(&services_->key_ring);
   services_->rooms.set_push_actions(services::NotificationEvaluator::hook(services_->push_rules));
 
   http::ServerOptions options;

@@ -5,6 +5,7 @@
 #include "services/email/threepid_service.hpp"
 #include "services/federation/federation_reads.hpp"
 #include "services/federation/keys/key_ring.hpp"
+#include "services/federation/membership_federation.hpp"
 #include "services/federation/sender/federation_sender.hpp"
 #include "services/media/media_service.hpp"
 #include "services/notifications/push_rule_store.hpp"
@@ -48,7 +49,8 @@ struct Services {
         sso(context, accounts),
         key_ring(context),
         federation_reads(context, rooms),
-        federation_sender(context, rooms, typing, presence) {}
+        federation_sender(context, rooms, typing, presence),
+        membership_federation(context, rooms, federation_sender) {}
 
   services::ServiceContext& ctx;
   services::AccountService accounts;
@@ -73,6 +75,7 @@ struct Services {
   services::KeyRing key_ring;                    // server keys: ours, others', the notary's
   services::FederationReads federation_reads;    // what other servers may read from us
   services::FederationSender federation_sender;  // outbound queues; EDUs in and out
+  services::MembershipFederation membership_federation;  // join/leave/knock/invite handshakes
 };
 
 }  // namespace myelin

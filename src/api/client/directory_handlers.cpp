@@ -94,10 +94,17 @@ boost::asio::awaitable<void> drop_from_canonical_alias(Services& services,
 Reply get_room_alias(RequestContext& ctx) {
   Services& services = *ctx.services;
   const std::string alias = alias_param(ctx.request).to_string();
+  if (alias_param(ctx.request).server_name().to_string() != services.ctx.server_name()) {
+    // Another server's alias: its directory answers (server-server API /query/directory).
+    services::FederatedMembership::AliasTarget target =
+        co_await services.membership_federation.ours.resolve_alias(alias);
+    bj::array remote_servers;
+    for (const std::string& server : target.servers) remote_servers.emplace_back(server);
+    co_return ok({{"room_id", target.room_id}, {"servers", std::move(remote_servers)}});
+  }
   storage::Store& store = services.ctx.store;
   auto lookup = [&store, alias] { return store.rooms.alias(alias); };
   std::optional<storage::AliasRecord> record = co_await services.ctx.db(std::move(lookup));
-  // No federation queries yet: an alias of another server is one this server does not know.
   if (!record) throw MatrixError(ErrCode::kNotFound, "Room alias " + alias + " not found");
 
   // This server first, then the servers of the room's other joined members (as Synapse lists).

@@ -106,18 +106,38 @@ Reply post_join_room_id(RequestContext& ctx) {
   std::string room_id = room_id_param(ctx.request);
   std::optional<std::string> reason = optional_string(body, "reason");
   co_await refuse_if_suspended(ctx, "Joining rooms");
-  co_await ctx.services->rooms.join(room_id, ctx.principal.user_id, std::move(reason));
+  std::vector<std::string> no_servers;  // the inviter's and the room ID's server are tried
+  co_await ctx.services->membership_federation.ours.join(room_id, ctx.principal.user_id,
+                                                         std::move(no_servers), std::move(reason));
   co_return ok({{"room_id", room_id}});
 }
 
-// POST /_matrix/client/v3/join/{roomIdOrAlias} — joins by room ID or local alias.
+// POST /_matrix/client/v3/join/{roomIdOrAlias}?server_name=&via= — joins by room ID or alias
+// (another server's alias through its directory); a room this server is not in is joined
+// through the given servers, or the alias's.
 Reply post_join(RequestContext& ctx) {
   const bj::object body = body_object_or_empty(ctx.request);
   std::string id_or_alias = ctx.request.param("roomIdOrAlias");
-  std::string room_id = co_await resolve_room(*ctx.services, std::move(id_or_alias));
+  std::vector<std::string> servers;
+  for (std::string_view key : {"via", "server_name"}) {
+    for (std::string_view server : ctx.request.query.get_all(key)) servers.emplace_back(server);
+  }
+  std::string room_id;
+  if (!id_or_alias.empty() && id_or_alias[0] == '#') {
+    if (!ids::RoomAlias::parse(id_or_alias)) {
+      throw MatrixError(ErrCode::kInvalidParam, "Invalid room alias: " + id_or_alias);
+    }
+    services::FederatedMembership::AliasTarget target =
+        co_await ctx.services->membership_federation.ours.resolve_alias(std::move(id_or_alias));
+    room_id = std::move(target.room_id);
+    servers.insert(servers.end(), target.servers.begin(), target.servers.end());
+  } else {
+    room_id = co_await resolve_room(*ctx.services, std::move(id_or_alias));
+  }
   std::optional<std::string> reason = optional_string(body, "reason");
   co_await refuse_if_suspended(ctx, "Joining rooms");
-  co_await ctx.services->rooms.join(room_id, ctx.principal.user_id, std::move(reason));
+  co_await ctx.services->membership_federation.ours.join(room_id, ctx.principal.user_id,
+                                                         std::move(servers), std::move(reason));
   co_return ok({{"room_id", room_id}});
 }
 
@@ -130,8 +150,8 @@ Reply post_invite(RequestContext& ctx) {
   co_await refuse_if_suspended(ctx, "Inviting users");
   const bool hidden = co_await shadow_banned(ctx);
   if (hidden) co_return ok();
-  co_await ctx.services->rooms.invite(room_id, ctx.principal.user_id, target, std::move(reason),
-                                      false);
+  co_await ctx.services->membership_federation.ours.invite(room_id, ctx.principal.user_id, target,
+                                                           std::move(reason), false);
   co_return ok();
 }
 
@@ -140,7 +160,8 @@ Reply post_leave(RequestContext& ctx) {
   const bj::object body = body_object_or_empty(ctx.request);
   std::string room_id = room_id_param(ctx.request);
   std::optional<std::string> reason = optional_string(body, "reason");
-  co_await ctx.services->rooms.leave(std::move(room_id), ctx.principal.user_id, std::move(reason));
+  co_await ctx.services->membership_federation.ours.leave(std::move(room_id), ctx.principal.user_id,
+                                                          std::move(reason));
   co_return ok();
 }
 

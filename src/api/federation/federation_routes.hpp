@@ -13,6 +13,9 @@ namespace myelin::api {
 // queries, the public room directory, device lists and keys, space hierarchies.
 std::vector<http::Route> read_routes();
 
+// The membership handshakes: make/send join, leave and knock, and invites (v2).
+std::vector<http::Route> membership_routes();
+
 // Our keys, the notary (/_matrix/key/v2/*) and /_matrix/federation/v1/version.
 std::vector<http::Route> key_routes();
 

@@ -382,8 +382,13 @@ asio::awaitable<RemoteEventOutcome> RoomService::accept_remote_event(PduPtr pdu)
     co_return outcome_of(Kind::kRejected, "not of the room's version");
   }
   storage::Store& store = ctx_.store;
-  DecideInput input{store, *current, pdu, last_state_group_, ctx_.server_name()};
-  Decision decision = co_await ctx_.db([input] { return decide(input); });
+  // (No aggregate with references built in the coroutine frame: g++ 12 miscompiles that.)
+  std::string server = ctx_.server_name();
+  std::atomic<std::int64_t>* state_groups = &last_state_group_;
+  auto run = [&store, current, pdu, state_groups, server] {
+    return decide(DecideInput{store, *current, pdu, *state_groups, server});
+  };
+  Decision decision = co_await ctx_.db(std::move(run));
   if (!decision.write) co_return decision.outcome;
 
   const bool accepted = decision.outcome.kind == Kind::kAccepted;

@@ -1,6 +1,8 @@
 // The membership handshakes between two real homeservers in one process: the serving side
 // called as another server would, and our users' side talking to a resident server through a
 // loopback transport.
+#include "services/federation/membership_federation.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
@@ -10,7 +12,6 @@
 #include "protocol/events/event_signing.hpp"
 #include "protocol/events/redaction.hpp"
 #include "services/federation/federation_test_server.hpp"
-#include "services/federation/membership_federation.hpp"
 
 namespace myelin::services {
 namespace {

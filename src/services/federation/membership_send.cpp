@@ -8,8 +8,8 @@
 #include "protocol/events/event_signing.hpp"
 #include "protocol/events/pdu_format.hpp"
 #include "services/federation/event_graph.hpp"
-#include "services/federation/received_pdus.hpp"
 #include "services/federation/membership_handshakes.hpp"
+#include "services/federation/received_pdus.hpp"
 #include "services/federation/server_of.hpp"
 #include "services/federation/stripped_room_state.hpp"
 

@@ -193,7 +193,7 @@ asio::awaitable<SendResult> FederatedMembership::remote_join(std::string room_id
     throw MatrixError::unknown_bad_gateway("The room's server sent an unusable room state");
   }
   co_await rooms_.store_outliers(chain);
-  SendResult joined = co_await rooms_.adopt_remote_room(room_id, version, std::move(state),
+  SendResult joined = co_await rooms_.adopt_remote_room(room_id, &version, std::move(state),
                                                         std::move(chain), std::move(join_event));
   log::info("federation", "{} joined {} through {}", user_id, room_id, done.server);
   co_return joined;
