@@ -208,6 +208,47 @@ EventStore::PersistOutcome EventStore::persist_outlier_in(Connection& c, const N
   return {position, std::nullopt};
 }
 
+std::size_t EventStore::persist_history(const std::vector<const NewEvent*>& newest_first) {
+  if (newest_first.empty()) return 0;
+  return db_.write([&](Connection& c) {
+    sql::Transaction tx(c);
+    std::int64_t position =
+        std::min<std::int64_t>(
+            0, c.query_one("SELECT coalesce(min(stream_ordering), 0) FROM events").int64(0)) -
+        1;
+    for (const NewEvent* in : newest_first) {  // first: events skipped below may share one
+      if (in->state_group) insert_state_group(c, in->event.room_id, *in->state_group);
+    }
+    std::size_t added = 0;
+    for (const NewEvent* in : newest_first) {
+      const EventRecord& e = in->event;
+      auto stored = c.query_optional("SELECT outlier, rejection FROM events WHERE event_id = ?",
+                                     {e.event_id});
+      if (stored && (!stored->boolean(0) || stored->optional_text(1))) continue;
+      const sql::Value group = e.state_group == 0 ? sql::Value() : sql::Value(e.state_group);
+      if (stored) {
+        c.execute(
+            "UPDATE events SET outlier = 0, stream_ordering = ?, state_group = ? WHERE event_id = "
+            "?",
+            {position, group, e.event_id});
+      } else {
+        c.execute(
+            "INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender,"
+            " depth, origin_server_ts, pdu_json, unsigned_json, state_group, contains_url)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {position, e.event_id, e.room_id, e.type, e.state_key, e.sender, e.depth,
+             e.origin_server_ts, e.pdu_json,
+             e.unsigned_json.empty() ? sql::Value() : e.unsigned_json, group,
+             in->contains_url ? 1 : 0});
+      }
+      --position;
+      ++added;
+    }
+    tx.commit();
+    return added;
+  });
+}
+
 std::vector<std::string> EventStore::unknown_events(const std::vector<std::string>& event_ids) {
   return db_.read([&](Connection& c) {
     std::vector<std::string> unknown;

@@ -36,6 +36,14 @@ class EventStore {
     std::exception_ptr error;
   };
   std::vector<BatchOutcome> persist_batch(const std::vector<const NewEvent*>& events);
+  // Events from before the room's timeline (backfill), newest first. Each takes a stream position
+  // below every stored event's, so that it sorts before what the timeline held and no sync token
+  // ever covers it (as Synapse's backfilled events). An outlier stored before (not rejected or
+  // soft-failed) becomes a timeline event at such a position, with the event's state group;
+  // events already in the timeline, rejected and soft-failed ones are left as they are. Current
+  // state, memberships and extremities do not change: these events are the room's past. Returns
+  // how many events entered the timeline.
+  std::size_t persist_history(const std::vector<const NewEvent*>& newest_first);
   // Entries of the state group for just these slots (visibility checks need two, not all).
   StateEntries state_group_lookup(std::int64_t group, const std::vector<StateKeyPair>& slots);
 

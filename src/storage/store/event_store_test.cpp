@@ -331,5 +331,50 @@ TEST_F(EventStoreTest, ActiveRoomsCountEventsAndReceipts) {
   EXPECT_EQ(events().max_stream_ordering(), p3);
 }
 
+TEST_F(EventStoreTest, HistoryGoesBeforeTheTimelineAndDeOutliersKnownEvents) {
+  events().persist(message("$join"));
+  const std::int64_t current = store().stream().current();
+  NewEvent state_outlier = message("$name");
+  state_outlier.event.outlier = true;
+  events().persist(state_outlier);
+  NewEvent rejected = message("$bad");
+  rejected.event.outlier = true;
+  rejected.event.rejection = "rejected: test";
+  events().persist(rejected);
+  NewEvent hidden = message("$other");  // an outlier that backfill does not bring
+  hidden.event.outlier = true;
+  events().persist(hidden);
+
+  NewEvent m2 = message("$m2");
+  m2.event.state_group = 7;
+  m2.state_group = NewStateGroup{7, std::nullopt, 0, {{{"m.room.name", ""}, "$name"}}};
+  NewEvent name = message("$name");
+  name.event.state_group = 7;
+  NewEvent bad = message("$bad");
+  NewEvent m1 = message("$m1");
+  m1.event.state_group = 7;
+  NewEvent join_again = message("$join");
+  EXPECT_EQ(events().persist_history({&join_again, &m2, &name, &bad, &m1}), 3u);
+
+  // Newest first in, oldest lowest: below every stored event, published nowhere.
+  EXPECT_EQ(store().stream().current(), current);
+  auto all = events().room_events(kRoom, std::numeric_limits<std::int64_t>::min(), kEnd, 10,
+                                  Direction::kForwards);
+  EXPECT_THAT(ids(all), ElementsAre("$m1", "$name", "$m2", "$join"));
+  EXPECT_LT(all[2].stream_ordering, 0);
+  EXPECT_EQ(all[1].state_group, 7);
+  EXPECT_FALSE(all[1].outlier);
+  EXPECT_EQ(events().state_group_entries(7).at({"m.room.name", ""}), "$name");
+  // Rejected events stay out; outliers not brought by backfill stay hidden.
+  EXPECT_TRUE(events().event("$bad")->outlier);
+  EXPECT_TRUE(events().event("$other")->outlier);
+  // The timeline from position 0 on (what /sync reads) does not see them.
+  EXPECT_THAT(ids(events().room_events(kRoom, 0, kEnd, 10, Direction::kForwards)),
+              ElementsAre("$join"));
+  // A second time: nothing new.
+  m2.state_group.reset();
+  EXPECT_EQ(events().persist_history({&m2, &name, &m1}), 0u);
+}
+
 }  // namespace
 }  // namespace myelin::storage
