@@ -210,6 +210,7 @@ std::vector<http::Route> routes() {
            sso_routes,
            read_routes,
            membership_routes,
+           transaction_routes,
            key_routes,
        }) {
     std::vector<http::Route> more = feature_routes();

@@ -6,6 +6,7 @@
 #include "services/federation/federation_reads.hpp"
 #include "services/federation/keys/key_ring.hpp"
 #include "services/federation/membership_federation.hpp"
+#include "services/federation/receiver/federation_receiver.hpp"
 #include "services/federation/sender/federation_sender.hpp"
 #include "services/media/media_service.hpp"
 #include "services/notifications/push_rule_store.hpp"
@@ -50,7 +51,8 @@ struct Services {
         key_ring(context),
         federation_reads(context, rooms),
         federation_sender(context, rooms, typing, presence),
-        membership_federation(context, rooms, federation_sender) {}
+        membership_federation(context, rooms, federation_sender),
+        federation_receiver(context, rooms, federation_sender) {}
 
   services::ServiceContext& ctx;
   services::AccountService accounts;
@@ -76,6 +78,7 @@ struct Services {
   services::FederationReads federation_reads;    // what other servers may read from us
   services::FederationSender federation_sender;  // outbound queues; EDUs in and out
   services::MembershipFederation membership_federation;  // join/leave/knock/invite handshakes
+  services::FederationReceiver federation_receiver;      // /send: PDUs and EDUs pushed to us
 };
 
 }  // namespace myelin

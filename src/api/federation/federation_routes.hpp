@@ -16,6 +16,9 @@ std::vector<http::Route> read_routes();
 // The membership handshakes: make/send join, leave and knock, and invites (v2).
 std::vector<http::Route> membership_routes();
 
+// Transactions pushed to us: PUT /_matrix/federation/v1/send/{txnId}.
+std::vector<http::Route> transaction_routes();
+
 // Our keys, the notary (/_matrix/key/v2/*) and /_matrix/federation/v1/version.
 std::vector<http::Route> key_routes();
 
