@@ -223,6 +223,35 @@ TEST_F(FederationReceiverTest, AMessageOfAMemberWhoseJoinALacksIsAcceptedAfterFe
   EXPECT_TRUE(fetched("b.test POST /_matrix/federation/v1/get_missing_events/"));
 }
 
+TEST_F(FederationReceiverTest, MissingAuthEventsAreFetchedWithEventAuth) {
+  // bob changes his display name on b.test (a.test never hears of it), then sends a message
+  // whose prev_event a.test holds but whose auth events name that change.
+  SendResult renamed = run(b_.rooms().send_event(
+      room_id_,
+      EventDraft{bob_, "m.room.member", bob_,
+                 bj::object{{"membership", "join"}, {"displayname", "Bob"}}, std::nullopt},
+      {}));
+  RoomState fork = *room(b_);
+  fork.extremities = room(a_)->extremities;
+  EventDraft draft{bob_, "m.room.message", std::nullopt,
+                   bj::object{{"msgtype", "m.text"}, {"body", "on a fork"}}, std::nullopt};
+  auto built = build_event(fork, draft, "b.test", b_.ctx().signing_key, b_.ctx().now_ms());
+  ASSERT_TRUE(built) << built.error();
+  auto message = std::make_shared<const events::Pdu>(built->pdu);
+  ASSERT_EQ(run(b_.rooms().accept_remote_event(message)).kind,
+            RemoteEventOutcome::Kind::kAccepted);  // b.test holds it, to serve its auth chain
+
+  bj::object answer = send("t1", transaction({built->pdu.json()}));
+  EXPECT_EQ(answer, (bj::object{{"pdus", {{message->event_id(), bj::object{}}}}}))
+      << bj::serialize(answer);
+  EXPECT_TRUE(fetched("b.test GET /_matrix/federation/v1/event_auth/"));
+  EXPECT_FALSE(fetched("get_missing_events"));  // its prev_event was known
+  EXPECT_TRUE(in_timeline_on_a(message->event_id()));
+  auto rename = a_.store().events.event(renamed.event_id);
+  ASSERT_TRUE(rename);
+  EXPECT_TRUE(rename->outlier);
+}
+
 TEST_F(FederationReceiverTest, ARepeatedTransactionIDGetsTheSameAnswerWithoutProcessing) {
   bj::object first = message_on_b("once");
   bj::object answer = send("t1", transaction({first}));
