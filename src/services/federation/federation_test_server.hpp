@@ -9,6 +9,7 @@
 #include <boost/json/array.hpp>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,13 +45,12 @@ class FederationTestServer {
              crypto::SigningKey::generate(),
              notifier_,
              [this] { return clock_++; }},
-        rooms_(ctx_),
-        reads_(ctx_, rooms_),
-        membership_(ctx_, rooms_) {
+        keys_(keys) {
     keys.add(config_.server_name, ctx_.signing_key);
-    membership_.set_server_keys(&keys);
+    start_services();
   }
   ~FederationTestServer() {
+    stop_services();
     db_pool_.reset();
     cpu_pool_.reset();
   }
@@ -64,17 +64,36 @@ class FederationTestServer {
     return user_id;
   }
 
+  // As a restarted homeserver: the services built afresh over the same store, so that what
+  // they keep in memory (rooms, the last state group) is read back from it — for benches that
+  // write a large room straight to the store. The transport must be set again.
+  void restart_services() {
+    stop_services();
+    start_services();
+  }
+
   ServiceContext& ctx() { return ctx_; }
   storage::Store& store() { return *store_; }
-  RoomService& rooms() { return rooms_; }
-  FederationReads& reads() { return reads_; }
-  MembershipFederation& membership() { return membership_; }
+  RoomService& rooms() { return *rooms_; }
+  FederationReads& reads() { return *reads_; }
+  MembershipFederation& membership() { return *membership_; }
 
  private:
   static config::Config make_config(std::string server_name) {
     config::Config config;
     config.server_name = std::move(server_name);
     return config;
+  }
+  void start_services() {
+    rooms_.emplace(ctx_);
+    reads_.emplace(ctx_, *rooms_);
+    membership_.emplace(ctx_, *rooms_);
+    membership_->set_server_keys(&keys_);
+  }
+  void stop_services() {
+    membership_.reset();
+    reads_.reset();
+    rooms_.reset();
   }
 
   sqlite::TempDir dir_;
@@ -85,9 +104,10 @@ class FederationTestServer {
   std::unique_ptr<async::WorkerPool> cpu_pool_;
   std::atomic<std::int64_t> clock_{1'700'000'000'000};
   ServiceContext ctx_;
-  RoomService rooms_;
-  FederationReads reads_;
-  MembershipFederation membership_;
+  FixedServerKeys& keys_;
+  std::optional<RoomService> rooms_;
+  std::optional<FederationReads> reads_;
+  std::optional<MembershipFederation> membership_;
 };
 
 // Requests from `origin` answered by the destination server's own services, errors turned into

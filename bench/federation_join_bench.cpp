@@ -1,0 +1,192 @@
+// A remote join of a large room (issue 5): server B's user joins, through server A, a room A holds
+// with MYELIN_BENCH_JOIN_MEMBERS joined members (default 10,000) and MYELIN_BENCH_JOIN_STATE
+// state events in all (default 50,000). Both are real homeservers in one process (the services'
+// test support): B runs FederatedMembership::join — make_join and send_join answered by A's
+// handlers, every event of the answer checked (signatures and hashes on B's CPU pool), the auth
+// chain and the state stored and the room adopted. The answer crosses a simulated wire: it is
+// serialised to JSON text and parsed again, as HTTP would.
+//
+// Phases (printed per run and as counters, seconds):
+//   send_join — A's handler: the join accepted, the state and auth chain gathered;
+//   wire      — the answer serialised and parsed;
+//   checks    — B's signature and hash checks, until the last signature was verified;
+//   persist   — B's auth checks of the state and its writes (store_outliers, adopt_remote_room).
+// Machine-dependent, of course: run on an otherwise idle machine for figures worth quoting.
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "bench/federation_bench_room.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace bj = boost::json;
+using myelin::bench::BenchRoom;
+using myelin::bench::env_int;
+using myelin::bench::run_on;
+using myelin::bench::seconds_since;
+using myelin::services::FederationTransport;
+using myelin::services::KeyRequest;
+using myelin::services::ServerKeys;
+using myelin::services::testing::FederationTestServer;
+using myelin::services::testing::FixedServerKeys;
+using myelin::services::testing::LoopbackTransport;
+using Clock = std::chrono::steady_clock;
+
+// The loopback transport with a wire in between: each answer is serialised and parsed, and the
+// time of the send_join request (A's handler) and of its wire crossing is recorded.
+class WireTransport : public FederationTransport {
+ public:
+  explicit WireTransport(LoopbackTransport& inner) : inner_(inner) {}
+
+  asio::awaitable<bj::value> request(std::string destination, std::string method, std::string path,
+                                     std::optional<bj::value> body) override {
+    const bool send_join = path.find("/send_join/") != std::string::npos;
+    const auto start = Clock::now();
+    bj::value answer = co_await inner_.request(std::move(destination), std::move(method),
+                                               std::move(path), std::move(body));
+    const auto handled = Clock::now();
+    const std::string text = bj::serialize(answer);
+    bj::value parsed = bj::parse(text);
+    if (send_join) {
+      send_join_seconds = std::chrono::duration<double>(handled - start).count();
+      wire_seconds = seconds_since(handled);
+      answer_bytes = text.size();
+      answered = Clock::now();
+    }
+    co_return parsed;
+  }
+  asio::awaitable<bj::value> request_unsigned(std::string destination, std::string method,
+                                              std::string path,
+                                              std::optional<bj::value> body) override {
+    return inner_.request_unsigned(std::move(destination), std::move(method), std::move(path),
+                                   std::move(body));
+  }
+
+  double send_join_seconds = 0;
+  double wire_seconds = 0;
+  std::size_t answer_bytes = 0;
+  Clock::time_point answered;
+
+ private:
+  LoopbackTransport& inner_;
+};
+
+// The joining server's keys, counting lookups: each is one signature about to be verified, and
+// the last one marks the end of the checks.
+class CountingKeys : public ServerKeys {
+ public:
+  explicit CountingKeys(ServerKeys& inner) : inner_(inner) {}
+  asio::awaitable<void> prefetch(std::vector<KeyRequest> requests) override {
+    return inner_.prefetch(std::move(requests));
+  }
+  std::optional<std::string> cached_key(std::string_view server, std::string_view key_id,
+                                        std::int64_t valid_at) const override {
+    lookups.fetch_add(1, std::memory_order_relaxed);
+    const std::int64_t now = Clock::now().time_since_epoch().count();
+    std::int64_t seen = last.load(std::memory_order_relaxed);
+    while (seen < now && !last.compare_exchange_weak(seen, now)) {
+    }
+    return inner_.cached_key(server, key_id, valid_at);
+  }
+  mutable std::atomic<std::int64_t> lookups = 0;
+  mutable std::atomic<std::int64_t> last = 0;  // steady_clock ticks
+
+ private:
+  ServerKeys& inner_;
+};
+
+// Server A and its room, built once for every run.
+struct Resident {
+  Resident()
+      : server("resident.test", keys),
+        room(myelin::bench::build_bench_room(server, io,
+                                             env_int("MYELIN_BENCH_JOIN_MEMBERS", 10000),
+                                             env_int("MYELIN_BENCH_JOIN_STATE", 50000))) {
+    servers["resident.test"] = &server;
+    std::fprintf(stderr, "resident room: %d members, %d state events, built in %.1f s\n",
+                 room.members, room.state_events, room.build_seconds);
+  }
+  asio::io_context io;
+  FixedServerKeys keys;
+  std::map<std::string, FederationTestServer*> servers;
+  FederationTestServer server;
+  BenchRoom room;
+};
+
+void BM_RemoteJoinOfLargeRoom(benchmark::State& state) {
+  static Resident resident;
+  int run = 0;
+  double total = 0, send_join = 0, wire = 0, checks = 0, persist = 0;
+  std::int64_t verifications = 0;
+  std::size_t events = 0, bytes = 0;
+  for (auto _ : state) {
+    auto joiner = std::make_unique<FederationTestServer>("joiner.test", resident.keys);
+    resident.servers["joiner.test"] = joiner.get();
+    LoopbackTransport loopback("joiner.test", resident.servers);
+    WireTransport wire_transport(loopback);
+    CountingKeys keys(resident.keys);
+    joiner->membership().set_transport(&wire_transport);
+    joiner->membership().set_server_keys(&keys);
+    const std::string user = joiner->register_user("joiner" + std::to_string(run++));
+
+    const auto start = Clock::now();
+    run_on(resident.io, joiner->membership().ours.join(resident.room.room_id, user,
+                                                       {"resident.test"}, std::nullopt));
+    const double seconds = seconds_since(start);
+    state.SetIterationTime(seconds);
+
+    const Clock::time_point checked{Clock::duration(keys.last.load())};
+    const double run_checks =
+        std::chrono::duration<double>(checked - wire_transport.answered).count();
+    auto held = run_on(resident.io, joiner->rooms().room(resident.room.room_id));
+    const std::size_t held_state = held ? held->state->size() : 0;
+    if (held_state < static_cast<std::size_t>(resident.room.state_events)) {
+      state.SkipWithError("the joining server does not hold the room's state");
+      break;
+    }
+    total += seconds;
+    send_join += wire_transport.send_join_seconds;
+    wire += wire_transport.wire_seconds;
+    checks += run_checks;
+    persist +=
+        seconds - run_checks - wire_transport.send_join_seconds - wire_transport.wire_seconds;
+    verifications += keys.lookups.load();
+    events += held_state;
+    bytes = wire_transport.answer_bytes;
+    std::fprintf(
+        stderr,
+        "join: %.2f s (send_join on A %.2f, wire %.2f, checks on B %.2f, persist on B "
+        "%.2f), %zu state events, %lld signatures, %.1f MB answer\n",
+        seconds, wire_transport.send_join_seconds, wire_transport.wire_seconds, run_checks,
+        seconds - run_checks - wire_transport.send_join_seconds - wire_transport.wire_seconds,
+        held_state, static_cast<long long>(keys.lookups.load()), bytes / 1e6);
+
+    // The joiner's store and files go outside the timing; A forgets nothing (each run's user
+    // is new).
+    resident.servers.erase("joiner.test");
+    joiner.reset();
+  }
+  const double runs = std::max(1, run);
+  state.counters["members"] = resident.room.members;
+  state.counters["state_events"] = resident.room.state_events;
+  state.counters["send_join_s"] = send_join / runs;
+  state.counters["wire_s"] = wire / runs;
+  state.counters["checks_s"] = checks / runs;
+  state.counters["persist_s"] = persist / runs;
+  state.counters["events_per_s"] = total > 0 ? events / total : 0;
+  state.counters["verifications_per_s"] = checks > 0 ? verifications / checks : 0;
+  state.counters["answer_MB"] = bytes / 1e6;
+}
+
+BENCHMARK(BM_RemoteJoinOfLargeRoom)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
