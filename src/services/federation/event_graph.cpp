@@ -57,14 +57,23 @@ std::vector<std::string> event_references(const bj::object& pdu, std::string_vie
 
 std::vector<storage::EventRecord> auth_chain(storage::Store& store, const std::string& room_id,
                                              const std::vector<std::string>& event_ids) {
+  std::vector<std::string> auth_event_ids;
+  for (const auto& [id, record] : load_in_room(store, room_id, event_ids)) {
+    for (std::string& ref : references_of(record, "auth_events")) {
+      auth_event_ids.push_back(std::move(ref));
+    }
+  }
+  return auth_chain_from_auth_events(store, room_id, std::move(auth_event_ids));
+}
+
+std::vector<storage::EventRecord> auth_chain_from_auth_events(
+    storage::Store& store, const std::string& room_id, std::vector<std::string> auth_event_ids) {
   std::set<std::string> seen;
   std::vector<storage::EventRecord> chain;
   // Layer by layer, one batched read per layer.
   std::vector<std::string> next;
-  for (const auto& [id, record] : load_in_room(store, room_id, event_ids)) {
-    for (std::string& ref : references_of(record, "auth_events")) {
-      if (seen.insert(ref).second) next.push_back(std::move(ref));
-    }
+  for (std::string& ref : auth_event_ids) {
+    if (seen.insert(ref).second) next.push_back(std::move(ref));
   }
   while (!next.empty()) {
     std::vector<std::string> layer = std::move(next);

@@ -24,6 +24,11 @@ std::vector<std::string> event_references(const boost::json::object& pdu, std::s
 // before its children), as a receiver checks them.
 std::vector<storage::EventRecord> auth_chain(storage::Store& store, const std::string& room_id,
                                              const std::vector<std::string>& event_ids);
+// The same chain when the given events' auth_events are already at hand (events in memory, as
+// a room's state is): `auth_event_ids` is their union. Spares reading and parsing the given
+// events, which for a large room's state are most of the work.
+std::vector<storage::EventRecord> auth_chain_from_auth_events(
+    storage::Store& store, const std::string& room_id, std::vector<std::string> auth_event_ids);
 
 // Backfill (spec server-server API "Backfilling"): the given events and their ancestors along
 // prev_events, newest first (greatest depth, then latest stream position), at most `limit`.

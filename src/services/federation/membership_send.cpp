@@ -110,7 +110,9 @@ asio::awaitable<bj::object> MembershipHandshakes::send_join(std::string origin, 
       omit_members ? heroes_of(before, joining) : std::set<std::string>();
 
   bj::array state;
-  std::vector<std::string> chain_start{accepted.event->event_id()};
+  // The auth chain starts from the auth events of the join and of the state sent, taken from the
+  // events in memory: a large room's state need not be read back from the store.
+  std::vector<std::string> chain_start = accepted.event->auth_events();
   std::set<std::string> in_state;
   std::set<std::string> servers{server_of(joining)};
   for (const auto& [slot, state_event] : *before.state) {
@@ -122,11 +124,14 @@ asio::awaitable<bj::object> MembershipHandshakes::send_join(std::string origin, 
                          !heroes.contains(slot.second);
     if (omitted) continue;
     state.push_back(state_event->json());
-    chain_start.push_back(state_event->event_id());
+    const std::vector<std::string>& auth_events = state_event->auth_events();
+    chain_start.insert(chain_start.end(), auth_events.begin(), auth_events.end());
     in_state.insert(state_event->event_id());
   }
   storage::Store& store = ctx_.store;
-  auto load = [&store, room_id, chain_start] { return auth_chain(store, room_id, chain_start); };
+  auto load = [&store, room_id, chain_start] {
+    return auth_chain_from_auth_events(store, room_id, chain_start);
+  };
   std::vector<storage::EventRecord> chain_records = co_await ctx_.db(std::move(load));
   bj::array chain;
   for (const storage::EventRecord& record : chain_records) {
