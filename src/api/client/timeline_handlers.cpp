@@ -8,6 +8,7 @@
 #include "base/matrix_error.hpp"
 #include "services/filter/filter_match.hpp"
 #include "services/filter/lazy_members.hpp"
+#include "services/rooms/timeline_pages.hpp"
 #include "services/rooms/visibility.hpp"
 #include "services/sync/sync_token.hpp"
 
@@ -29,12 +30,6 @@ boost::asio::awaitable<std::int64_t> readable_up_to(Services& services, std::str
   }
   throw MatrixError(ErrCode::kForbidden, "User " + user_id + " not in room " + room_id);
 }
-
-struct Page {
-  std::vector<storage::EventRecord> events;
-  std::int64_t next = 0;  // where the next page starts
-  bool exhausted = false;
-};
 
 }  // namespace
 
@@ -60,42 +55,21 @@ Reply get_messages(RequestContext& ctx) {
       pagination_position_param(ctx.request, "from").value_or(backwards ? current : 0);
   std::optional<std::int64_t> to = pagination_position_param(ctx.request, "to");
   storage::Store& store = services.ctx.store;
-  auto paginate = [&store, room_id, user_id, membership, backwards, from, to, limit, ceiling,
-                   event_filter]() {
-    Page page;
-    std::int64_t cursor = backwards ? std::min(from, ceiling) : from;
-    const std::int64_t bound =
-        backwards ? to.value_or(0) : std::min(to.value_or(INT64_MAX), ceiling);
-    // Filters and visibility may drop events: read on until the page is full or history ends.
-    while (static_cast<std::int64_t>(page.events.size()) < limit) {
-      const std::size_t want = static_cast<std::size_t>(limit - page.events.size());
-      std::vector<storage::EventRecord> batch =
-          backwards ? store.events.room_events(room_id, bound, cursor, want,
-                                               storage::Direction::kBackwards)
-                    : store.events.room_events(room_id, cursor, bound, want,
-                                               storage::Direction::kForwards);
-      if (backwards) std::reverse(batch.begin(), batch.end());
-      if (batch.empty()) {
-        page.exhausted = true;
-        break;
-      }
-      cursor = backwards ? batch.back().stream_ordering - 1 : batch.back().stream_ordering;
-      const bool short_batch = batch.size() < want;
-      for (storage::EventRecord& e :
-           services::visible_events(store, user_id, membership, std::move(batch))) {
-        if (filter::matches(event_filter, e.room_id, e.type, e.sender, false)) {
-          page.events.push_back(std::move(e));
-        }
-      }
-      if (short_batch) {
-        page.exhausted = true;
-        break;
-      }
-    }
-    page.next = cursor;
-    return page;
-  };
-  Page page = co_await services.ctx.db(std::move(paginate));
+  services::TimelinePageRequest request{.room_id = room_id,
+                                        .user_id = user_id,
+                                        .membership = membership,
+                                        .backwards = backwards,
+                                        .from = from,
+                                        .to = to,
+                                        .limit = limit,
+                                        .ceiling = ceiling,
+                                        .keep = [event_filter](const storage::EventRecord& e) {
+                                          return filter::matches(event_filter, e.room_id, e.type,
+                                                                 e.sender, false);
+                                        }};
+  // Backwards past the start of what this server holds, older events come from the room's
+  // other servers first (RoomService::timeline_page).
+  services::TimelinePage page = co_await services.rooms.timeline_page(std::move(request));
 
   std::vector<std::string> member_ids;
   if (event_filter.lazy_load_members) {
@@ -155,8 +129,8 @@ Reply get_context(RequestContext& ctx) {
       }
       return kept;
     };
-    around.before = keep(
-        store.events.room_events(room_id, 0, at - 1, before_count, storage::Direction::kBackwards));
+    around.before = keep(store.events.room_events(room_id, services::kTimelineStart, at - 1,
+                                                  before_count, storage::Direction::kBackwards));
     std::reverse(around.before.begin(), around.before.end());
     around.after = keep(
         store.events.room_events(room_id, at, ceiling, after_count, storage::Direction::kForwards));

@@ -15,7 +15,9 @@
 #include "services/common/service_context.hpp"
 #include "services/rooms/event_builder.hpp"
 #include "services/rooms/event_persister.hpp"
+#include "services/rooms/older_history.hpp"
 #include "services/rooms/room_cache.hpp"
+#include "services/rooms/timeline_pages.hpp"
 
 namespace myelin::services {
 
@@ -53,6 +55,13 @@ struct RemoteEventOutcome {
   std::string reason;                // why, for logs and a /send answer's "error"
   std::int64_t position = 0;         // the stream position when accepted
   std::vector<std::string> missing;  // for kMissing*: the event IDs this server lacks
+};
+
+// What became of a batch of events from before a room's timeline (RoomService::add_history).
+struct HistoryAdded {
+  std::size_t added = 0;     // entered the timeline
+  std::size_t rejected = 0;  // failed the auth rules against their auth events: kept as rejected
+  std::vector<PduPtr> lacking_auth_events;  // not stored: some of their auth events are unknown
 };
 
 struct CreateRoomRequest {
@@ -129,6 +138,27 @@ class RoomService {
   // the inviting server sent, so that /sync shows the invite (or moves the room to "leave").
   asio::awaitable<void> record_remote_invite(PduPtr event, boost::json::array stripped_state);
 
+  // History (room_history.cpp).
+  //
+  // A page of the room's timeline (/messages). Read backwards to the start of what this server
+  // holds while the timeline lacks events before it (a room joined through another server),
+  // the OlderHistory is asked for more (a few rounds at most) and the page read again.
+  asio::awaitable<TimelinePage> timeline_page(TimelinePageRequest request);
+  // The events the room's timeline lacks just before its oldest events: their prev_events that
+  // are unknown here or only outliers. Empty when the history held reaches the room's creation.
+  asio::awaitable<std::vector<std::string>> history_gaps(std::string room_id);
+  // Events from before the room's timeline (a /backfill answer whose format, signatures and
+  // hashes were checked): oldest first, each checked against its auth events (which may be in
+  // the batch) and stored before the timeline (EventStore::persist_history) — an outlier
+  // already held (a state event from the join) becomes a timeline event; one that fails is kept
+  // as rejected; one whose auth events are unknown is left out and handed back. History
+  // visibility reads the state an event was sent in when it is known here (kept with it before);
+  // otherwise the room's state just before the oldest event held (for the first batch: the
+  // state before our join, as the resident server sent it), so history_visibility is the one of
+  // our join and a local user counts as not yet joined.
+  asio::awaitable<HistoryAdded> add_history(std::string room_id, std::vector<PduPtr> events);
+  void set_older_history(OlderHistory* source) { older_history_ = source; }
+
   void set_push_actions(PushActionsFn fn) { push_actions_ = std::move(fn); }
   // Called after a local event is persisted, still under the room's lock (so in room order),
   // with the room's state after it: the federation sender queues it for the other servers.
@@ -151,6 +181,7 @@ class RoomService {
   std::atomic<std::int64_t> last_state_group_;
   PushActionsFn push_actions_;
   LocalEventFn on_local_event_;
+  OlderHistory* older_history_ = nullptr;
 };
 
 }  // namespace myelin::services

@@ -37,8 +37,10 @@ std::optional<std::int64_t> parse_pagination_token(std::string_view text) {
   // A sync token is also a valid place to paginate from (clients pass next_batch as `from`).
   if (auto sync = SyncToken::parse(text)) return sync->position;
   if (text.size() < 2 || text[0] != 't') return std::nullopt;
+  // Negative below the start of the stream: backfilled history (EventStore::persist_history).
   std::int64_t position = 0;
-  if (!parse_number(text.substr(1), position)) return std::nullopt;
+  auto [end, error] = std::from_chars(text.data() + 1, text.data() + text.size(), position);
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return position;
 }
 

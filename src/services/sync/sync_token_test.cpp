@@ -42,7 +42,10 @@ TEST(PaginationTokenTest, RoundTripsAndAcceptsSyncTokens) {
   EXPECT_EQ(parse_pagination_token("t0"), 0);
   // A client may paginate from a sync's next_batch.
   EXPECT_EQ(parse_pagination_token("s17_4"), 17);
-  for (const char* bad : {"", "t", "t-1", "tx", "42", "s17", "t4 2", "T42"}) {
+  // Backfilled history sits below zero.
+  EXPECT_EQ(pagination_token(-31), "t-31");
+  EXPECT_EQ(parse_pagination_token("t-31"), -31);
+  for (const char* bad : {"", "t", "t-", "t+1", "t--1", "tx", "42", "s17", "t4 2", "T42"}) {
     EXPECT_FALSE(parse_pagination_token(bad).has_value()) << '"' << bad << '"';
   }
 }
