@@ -39,6 +39,17 @@ bj::array invite_state(storage::Store& store, const storage::MembershipRecord& m
   return events;
 }
 
+bj::object left_unheld_room(storage::Store& store, const storage::MembershipRecord& m,
+                            const std::string& user_id, const std::string& device_id,
+                            std::int64_t now) {
+  std::vector<storage::EventRecord> events;
+  if (auto leave = store.events.event(m.event_id)) events.push_back(std::move(*leave));
+  bj::array rendered =
+      render_events(store, default_room_version(), events, user_id, device_id, now, false);
+  return bj::object{{"timeline", bj::object{{"events", std::move(rendered)}, {"limited", false}}},
+                    {"state", bj::object{{"events", bj::array()}}}};
+}
+
 // Everything a response is built from, gathered before the blocking part runs.
 struct SyncSnapshot {
   SyncToken since;
@@ -167,6 +178,12 @@ asio::awaitable<SyncService::Outcome> SyncService::compute(const SyncRequest& re
                  ((since != 0 && changed) || (since == 0 && f.room.include_leave))) {
         input.since = since;
         leave[m.room_id] = left_room_sync(input, *room_it->second, m.stream_ordering).section;
+        outcome.has_updates = true;
+      } else if ((m.membership == "leave" || m.membership == "ban") &&
+                 room_it == snapshot->rooms.end() && since != 0 && changed) {
+        // A room never held here (an invite from another server, rejected or withdrawn): the
+        // membership event is all there is to show.
+        leave[m.room_id] = left_unheld_room(store, m, request.user_id, request.device_id, now);
         outcome.has_updates = true;
       }
     }
