@@ -227,6 +227,16 @@ class LoopbackTransport : public FederationTransport {
       auto events = co_await server.reads().missing_events(origin_, parts[2], std::move(request));
       co_return boost::json::object{{"events", boost::json::array(events.begin(), events.end())}};
     }
+    if (endpoint == "v1/backfill" && parts.size() == 3) {
+      std::vector<std::string> from;
+      for (auto [a, b] = params.equal_range("v"); a != b; ++a) from.push_back(a->second);
+      auto limit = params.find("limit");
+      auto events =
+          co_await server.reads().backfill(origin_, parts[2], std::move(from),
+                                           limit == params.end() ? 10 : std::stoll(limit->second));
+      co_return boost::json::object{{"origin", server.name()},
+                                    {"pdus", boost::json::array(events.begin(), events.end())}};
+    }
     if (endpoint == "v1/event_auth" && parts.size() == 4) {
       auto chain = co_await server.reads().event_auth(origin_, parts[2], parts[3]);
       co_return boost::json::object{{"auth_chain", boost::json::array(chain.begin(), chain.end())}};
