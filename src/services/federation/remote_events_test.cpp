@@ -120,6 +120,19 @@ TEST_F(RemoteEventsTest, AMessageIsAcceptedOnceIntoTheTimeline) {
   EXPECT_EQ(run(resident_.rooms().accept_remote_event(message)).kind, Kind::kDuplicate);
 }
 
+TEST_F(RemoteEventsTest, AnEventHeldOnlyAsAnOutlierJoinsTheTimelineWhenSent) {
+  PduPtr message = send(joiner_, bob_, "first fetched as an auth chain member");
+  run(resident_.rooms().store_outliers({message}));
+  ASSERT_TRUE(resident_.store().events.event(message->event_id())->outlier);
+  EXPECT_FALSE(contains(timeline(resident_), message->event_id()));
+
+  RemoteEventOutcome outcome = run(resident_.rooms().accept_remote_event(message));
+  EXPECT_EQ(outcome.kind, Kind::kAccepted) << outcome.reason;
+  EXPECT_TRUE(contains(timeline(resident_), message->event_id()));
+  EXPECT_FALSE(resident_.store().events.event(message->event_id())->outlier);
+  EXPECT_EQ(run(resident_.rooms().accept_remote_event(message)).kind, Kind::kDuplicate);
+}
+
 TEST_F(RemoteEventsTest, AnEventTheAuthRulesRefuseIsKeptAsRejected) {
   PduPtr message = send(joiner_, bob_, "hello");
   const std::string carol = joiner_.register_user("carol");  // never joined

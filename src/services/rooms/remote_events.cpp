@@ -93,7 +93,12 @@ Decision decide(DecideInput in) {
   const RoomState& room = in.room;
   const RoomVersion& version = *room.version;
   StoredEvents events(in.store, version);
-  if (events.record(pdu.event_id())) return {outcome_of(Kind::kDuplicate), nullptr, nullptr, {}};
+  // Known already — unless only as a plain outlier (an auth event fetched earlier, a joined
+  // room's old state): then it joins the timeline now, as Synapse de-outliers it.
+  if (const storage::EventRecord* known = events.record(pdu.event_id());
+      known && !(known->outlier && !known->rejection && known->state_group == 0)) {
+    return {outcome_of(Kind::kDuplicate), nullptr, nullptr, {}};
+  }
 
   std::vector<std::string> missing;
   auto by_auth_events = check_against_auth_events(pdu, events, missing);

@@ -114,6 +114,11 @@ EventStore::PersistOutcome EventStore::persist_in(Connection& c, const NewEvent&
   const EventRecord& e = in.event;
   if (e.outlier) return persist_outlier_in(c, in);
   {
+    // A plain outlier (no state, not rejected) of this event becomes the timeline event.
+    c.execute(
+        "DELETE FROM events WHERE event_id = ? AND outlier = 1 AND rejection IS NULL AND"
+        " state_group IS NULL",
+        {e.event_id});
     if (e.txn_id && e.device_id) {
       if (auto row = c.query_optional(
               "SELECT event_id FROM events WHERE sender = ? AND device_id = ? AND txn_id = ?",
