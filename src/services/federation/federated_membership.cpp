@@ -135,6 +135,16 @@ asio::awaitable<SendResult> FederatedMembership::join(std::string room_id, std::
   if (known.membership == "invite") add_unique(candidates, server_of(known.sender));
   add_unique(candidates, server_of(room_id));  // "" for v12 room IDs
   std::erase(candidates, ctx_.server_name());
+  // Servers our sender finds unreachable right now are asked last, so that a dead server does
+  // not cost a join its connection time-out when another can answer.
+  auto reachable_first = [&store, candidates]() mutable {
+    std::stable_partition(candidates.begin(), candidates.end(), [&store](const std::string& s) {
+      auto destination = store.federation_sender.destination(s);
+      return !destination || !destination->failure_ts;
+    });
+    return candidates;
+  };
+  candidates = co_await ctx_.db(std::move(reachable_first));
   if (candidates.empty() || !transport_) {
     // A room of ours that everyone left, or nothing to ask: RoomService decides (404 if unknown).
     co_return co_await rooms_.join(room_id, user_id, reason);

@@ -200,6 +200,22 @@ TEST_F(MembershipFederationTest, RemoteJoinThroughTheResidentServer) {
   EXPECT_EQ(joiner_transport_.requests.at(0).rfind("gone.test", 0), 0u);
 }
 
+TEST_F(MembershipFederationTest, ServersKnownToBeDownAreAskedLast) {
+  const std::string alice = resident_.register_user("alice");
+  const std::string bob = joiner_.register_user("bob");
+  const std::string room_id = create_room(resident_, alice, "10", "public_chat");
+  // Our sender has been failing to reach gone.test: the resident server is asked first.
+  joiner_.store().federation_sender.record_failure("gone.test", 1'000, 60'000);
+  std::vector<std::string> via{"gone.test", "resident.test"};
+  run(joiner_.membership().ours.join(room_id, bob, via, std::nullopt));
+  EXPECT_EQ(room(joiner_, room_id)->membership_of(bob), "join");
+  ASSERT_FALSE(joiner_transport_.requests.empty());
+  EXPECT_EQ(joiner_transport_.requests.at(0).rfind("resident.test", 0), 0u);
+  for (const std::string& request : joiner_transport_.requests) {
+    EXPECT_NE(request.rfind("gone.test", 0), 0u) << request;
+  }
+}
+
 TEST_F(MembershipFederationTest, RemoteJoinWithNoServerThatKnowsTheRoom) {
   const std::string bob = joiner_.register_user("bob");
   std::vector<std::string> via{"gone.test"};
