@@ -19,6 +19,8 @@
 #include <boost/json/serialize.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <memory>
 
 #include "bench/federation_bench_room.hpp"
@@ -39,6 +41,20 @@ using myelin::services::testing::FixedServerKeys;
 using myelin::services::testing::LoopbackTransport;
 using Clock = std::chrono::steady_clock;
 
+// The 1-minute load average: benches on a shared machine report what they competed with.
+double load_average() {
+  double load = 0;
+  return getloadavg(&load, 1) == 1 ? load : -1;
+}
+
+// CPU time of the whole process (every thread), in seconds: on a shared machine the wall time
+// of a phase says how long it waited, its CPU time how much work it was.
+double process_cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
 // The loopback transport with a wire in between: each answer is serialised and parsed, and the
 // time of the send_join request (A's handler) and of its wire crossing is recorded.
 class WireTransport : public FederationTransport {
@@ -49,9 +65,11 @@ class WireTransport : public FederationTransport {
                                      std::optional<bj::value> body) override {
     const bool send_join = path.find("/send_join/") != std::string::npos;
     const auto start = Clock::now();
+    const double cpu_start = process_cpu_seconds();
     bj::value answer = co_await inner_.request(std::move(destination), std::move(method),
                                                std::move(path), std::move(body));
     const auto handled = Clock::now();
+    const double cpu_handled = process_cpu_seconds();
     const std::string text = bj::serialize(answer);
     bj::value parsed = bj::parse(text);
     if (send_join) {
@@ -59,6 +77,9 @@ class WireTransport : public FederationTransport {
       wire_seconds = seconds_since(handled);
       answer_bytes = text.size();
       answered = Clock::now();
+      send_join_cpu = cpu_handled - cpu_start;
+      answered_cpu = process_cpu_seconds();
+      wire_cpu = answered_cpu - cpu_handled;
     }
     co_return parsed;
   }
@@ -73,6 +94,9 @@ class WireTransport : public FederationTransport {
   double wire_seconds = 0;
   std::size_t answer_bytes = 0;
   Clock::time_point answered;
+  double send_join_cpu = 0;
+  double wire_cpu = 0;
+  double answered_cpu = 0;  // process CPU seconds when the answer was parsed
 
  private:
   LoopbackTransport& inner_;
@@ -93,10 +117,15 @@ class CountingKeys : public ServerKeys {
     std::int64_t seen = last.load(std::memory_order_relaxed);
     while (seen < now && !last.compare_exchange_weak(seen, now)) {
     }
+    const double cpu = process_cpu_seconds();
+    double cpu_seen = last_cpu.load(std::memory_order_relaxed);
+    while (cpu_seen < cpu && !last_cpu.compare_exchange_weak(cpu_seen, cpu)) {
+    }
     return inner_.cached_key(server, key_id, valid_at);
   }
   mutable std::atomic<std::int64_t> lookups = 0;
   mutable std::atomic<std::int64_t> last = 0;  // steady_clock ticks
+  mutable std::atomic<double> last_cpu = 0;    // process CPU seconds
 
  private:
   ServerKeys& inner_;
@@ -123,7 +152,7 @@ struct Resident {
 void BM_RemoteJoinOfLargeRoom(benchmark::State& state) {
   static Resident resident;
   int run = 0;
-  double total = 0, send_join = 0, wire = 0, checks = 0, persist = 0;
+  double total = 0, cpu = 0, send_join = 0, wire = 0, checks = 0, persist = 0;
   std::int64_t verifications = 0;
   std::size_t events = 0, bytes = 0;
   for (auto _ : state) {
@@ -137,10 +166,15 @@ void BM_RemoteJoinOfLargeRoom(benchmark::State& state) {
     const std::string user = joiner->register_user("joiner" + std::to_string(run++));
 
     const auto start = Clock::now();
+    const double cpu_start = process_cpu_seconds();
     run_on(resident.io, joiner->membership().ours.join(resident.room.room_id, user,
                                                        {"resident.test"}, std::nullopt));
     const double seconds = seconds_since(start);
+    const double cpu_total = process_cpu_seconds() - cpu_start;
     state.SetIterationTime(seconds);
+    const double checks_cpu = keys.last_cpu.load() - wire_transport.answered_cpu;
+    const double persist_cpu =
+        cpu_total - checks_cpu - wire_transport.send_join_cpu - wire_transport.wire_cpu;
 
     const Clock::time_point checked{Clock::duration(keys.last.load())};
     const double run_checks =
@@ -160,6 +194,7 @@ void BM_RemoteJoinOfLargeRoom(benchmark::State& state) {
     verifications += keys.lookups.load();
     events += held_state;
     bytes = wire_transport.answer_bytes;
+    cpu += cpu_total;
     std::fprintf(
         stderr,
         "join: %.2f s (send_join on A %.2f, wire %.2f, checks on B %.2f, persist on B "
@@ -167,6 +202,11 @@ void BM_RemoteJoinOfLargeRoom(benchmark::State& state) {
         seconds, wire_transport.send_join_seconds, wire_transport.wire_seconds, run_checks,
         seconds - run_checks - wire_transport.send_join_seconds - wire_transport.wire_seconds,
         held_state, static_cast<long long>(keys.lookups.load()), bytes / 1e6);
+    std::fprintf(stderr,
+                 "      CPU %.2f s (send_join on A %.2f, wire %.2f, checks on B %.2f, persist on B "
+                 "%.2f); load average %.1f\n",
+                 cpu_total, wire_transport.send_join_cpu, wire_transport.wire_cpu, checks_cpu,
+                 persist_cpu, load_average());
 
     // The joiner's store and files go outside the timing; A forgets nothing (each run's user
     // is new).
@@ -176,6 +216,7 @@ void BM_RemoteJoinOfLargeRoom(benchmark::State& state) {
   const double runs = std::max(1, run);
   state.counters["members"] = resident.room.members;
   state.counters["state_events"] = resident.room.state_events;
+  state.counters["cpu_s"] = cpu / runs;
   state.counters["send_join_s"] = send_join / runs;
   state.counters["wire_s"] = wire / runs;
   state.counters["checks_s"] = checks / runs;
