@@ -255,10 +255,27 @@ std::size_t EventStore::persist_history(const std::vector<const NewEvent*>& newe
 }
 
 std::vector<std::string> EventStore::unknown_events(const std::vector<std::string>& event_ids) {
+  // A query per few hundred IDs rather than per ID: a joined room's state is tens of thousands.
+  constexpr std::size_t kPerQuery = 500;
   return db_.read([&](Connection& c) {
+    std::set<std::string> known;
+    for (std::size_t start = 0; start < event_ids.size(); start += kPerQuery) {
+      const std::size_t end = std::min(event_ids.size(), start + kPerQuery);
+      std::string sql = "SELECT event_id FROM events WHERE event_id IN (?";
+      sql::Params params{event_ids[start]};
+      for (std::size_t i = start + 1; i < end; ++i) {
+        sql += ", ?";
+        params.emplace_back(event_ids[i]);
+      }
+      sql += ")";
+      c.query_each(sql, params, [&known](Row&& row) {
+        known.insert(row.text(0));
+        return true;
+      });
+    }
     std::vector<std::string> unknown;
     for (const std::string& id : event_ids) {
-      if (!c.query_optional("SELECT 1 FROM events WHERE event_id = ?", {id})) unknown.push_back(id);
+      if (!known.contains(id)) unknown.push_back(id);
     }
     return unknown;
   });
