@@ -136,6 +136,9 @@ Homeserver::Homeserver(const config::Config& config, asio::io_context& io)
   services_->federation_receiver.set_transport(federation_client_.get());
   services_->federation_receiver.set_server_keys(&services_->key_ring);
   services_->federation_sender.set_transport(federation_client_.get());
+  services_->backfiller.set_transport(federation_client_.get());
+  services_->backfiller.set_server_keys(&services_->key_ring);
+  services_->rooms.set_older_history(&services_->backfiller);
   services_->rooms.set_push_actions(services::NotificationEvaluator::hook(services_->push_rules));
 
   http::ServerOptions options;

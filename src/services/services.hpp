@@ -3,6 +3,7 @@
 #include "services/auth_support/uia_sessions.hpp"
 #include "services/common/service_context.hpp"
 #include "services/email/threepid_service.hpp"
+#include "services/federation/backfiller.hpp"
 #include "services/federation/federation_reads.hpp"
 #include "services/federation/keys/key_ring.hpp"
 #include "services/federation/membership_federation.hpp"
@@ -52,7 +53,8 @@ struct Services {
         federation_reads(context, rooms),
         federation_sender(context, rooms, typing, presence),
         membership_federation(context, rooms, federation_sender),
-        federation_receiver(context, rooms, federation_sender) {}
+        federation_receiver(context, rooms, federation_sender),
+        backfiller(context, rooms) {}
 
   services::ServiceContext& ctx;
   services::AccountService accounts;
@@ -79,6 +81,7 @@ struct Services {
   services::FederationSender federation_sender;  // outbound queues; EDUs in and out
   services::MembershipFederation membership_federation;  // join/leave/knock/invite handshakes
   services::FederationReceiver federation_receiver;      // /send: PDUs and EDUs pushed to us
+  services::Backfiller backfiller;  // history before our join, for /messages (rooms' OlderHistory)
 };
 
 }  // namespace myelin
