@@ -151,6 +151,7 @@ struct Resident {
 
 void BM_RemoteJoinOfLargeRoom(benchmark::State& state) {
   static Resident resident;
+  static int joiners = 0;  // every run's user is new to A, across repetitions too
   int run = 0;
   double total = 0, cpu = 0, send_join = 0, wire = 0, checks = 0, persist = 0;
   std::int64_t verifications = 0;
@@ -163,7 +164,8 @@ void BM_RemoteJoinOfLargeRoom(benchmark::State& state) {
     CountingKeys keys(resident.keys);
     joiner->membership().set_transport(&wire_transport);
     joiner->membership().set_server_keys(&keys);
-    const std::string user = joiner->register_user("joiner" + std::to_string(run++));
+    const std::string user = joiner->register_user("joiner" + std::to_string(joiners++));
+    ++run;
 
     const auto start = Clock::now();
     const double cpu_start = process_cpu_seconds();
