@@ -7,6 +7,7 @@
 #include "services/filter/event_fields.hpp"
 #include "services/filter/filter_match.hpp"
 #include "services/filter/lazy_members.hpp"
+#include "services/rooms/timeline_pages.hpp"
 #include "services/rooms/visibility.hpp"
 #include "services/sync/sync_token.hpp"
 
@@ -31,8 +32,11 @@ Timeline load_timeline(const RoomSyncInput& in, const RoomState& room, std::int6
   const filter::RoomEventFilter& f = in.filter.room.timeline;
   const auto limit = static_cast<std::size_t>(f.limit_or(kDefaultTimelineLimit, kMaxTimelineLimit));
   Timeline timeline;
+  // A whole room (since 0) reaches back into back-filled history, below position 0, as /messages
+  // does; an incremental sync never covers it.
+  const std::int64_t from = in.since == 0 ? kTimelineStart : in.since;
   std::vector<storage::EventRecord> events = in.store.events.room_events(
-      room.room_id, in.since, to, limit + 1, storage::Direction::kBackwards);
+      room.room_id, from, to, limit + 1, storage::Direction::kBackwards);
   if (events.size() > limit) {
     timeline.limited = true;
     events.erase(events.begin());
