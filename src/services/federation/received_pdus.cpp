@@ -46,19 +46,21 @@ void add_key_requests(const bj::object& event, const RoomVersion& version,
 // Steps 1–3 of "Checks performed on receipt of a PDU" with the keys already cached.
 Expected<ReceivedPdu> check_one(const ServerKeys& keys, bj::object json,
                                 const RoomVersion& version) {
-  auto parsed = events::Pdu::parse(json, version);
+  // The PDU keeps the JSON exactly as given, so the checks read it there: no copy of the event.
+  auto parsed = events::Pdu::parse(std::move(json), version);
   if (!parsed) return fail("bad format: " + parsed.error());
-  const std::int64_t valid_at = key_validity_needed(json, version);
+  const bj::object& event = parsed->json();
+  const std::int64_t valid_at = key_validity_needed(event, version);
   events::KeyLookup lookup = [&keys, valid_at](std::string_view server, std::string_view key_id) {
     return keys.cached_key(server, key_id, valid_at);
   };
-  if (auto signed_ok = events::verify_event_signatures(json, version, lookup); !signed_ok) {
+  if (auto signed_ok = events::verify_event_signatures(event, version, lookup); !signed_ok) {
     return fail("bad signature: " + signed_ok.error());
   }
-  if (!events::check_content_hash(json)) {
+  if (!events::check_content_hash(event)) {
     std::string event_id = parsed->event_id();
     return std::make_shared<const events::Pdu>(
-        events::Pdu::from_trusted(events::redact(json, version), version, std::move(event_id)));
+        events::Pdu::from_trusted(events::redact(event, version), version, std::move(event_id)));
   }
   return std::make_shared<const events::Pdu>(std::move(*parsed));
 }
