@@ -113,11 +113,14 @@ class BackfillerTest : public ::testing::Test {
   }
 
   // A public room on the resident server with `count` messages "m0"…, before anyone joins.
-  std::string room_with_messages(int count) {
+  std::string room_with_messages(int count, const std::string& history_visibility = "shared") {
     CreateRoomRequest request;
     request.creator = alice_;
     request.room_version = "10";
     request.preset = "public_chat";
+    request.initial_state.push_back(
+        EventDraft{"", "m.room.history_visibility", "",
+                   bj::object{{"history_visibility", history_visibility}}, std::nullopt});
     room_id_ = run(resident_.rooms().create_room(std::move(request)));
     for (int i = 0; i < count; ++i) {
       EventDraft draft{alice_, "m.room.message", std::nullopt,
@@ -229,6 +232,18 @@ TEST_F(BackfillerTest, PagesBackThroughTheResidentServersHistoryInOrder) {
   const std::size_t asked = joiner_transport_.requests.size();
   EXPECT_EQ(bodies(page_back(joiner_, bob_, 10)), newest_first_bodies(30));
   EXPECT_EQ(joiner_transport_.requests.size(), asked);
+}
+
+TEST_F(BackfillerTest, HistoryVisibilityIsTheOneAtOurJoinWithUsNotYetJoined) {
+  room_with_messages(8, "joined");
+  join(joiner_, bob_);
+  joiner_.rooms().set_older_history(&backfiller_);
+  auto all = page_back(joiner_, bob_, 10);
+  // Fetched and held, but sent while bob was not joined: he sees his own join only.
+  EXPECT_TRUE(run(joiner_.rooms().history_gaps(room_id_)).empty());
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].state_key, bob_);
+  EXPECT_TRUE(bodies(all).empty());
 }
 
 TEST_F(BackfillerTest, PdusWithBadSignaturesAreDroppedAndFetchedAgain) {
