@@ -131,8 +131,14 @@ BenchRoom build_bench_room(FederationTestServer& server, boost::asio::io_context
   persist_all(store, pending);
 
   server.restart_services();
+  // One event through RoomService, as a server that has been running a while would have had:
+  // right after a restart the chain of state deltas is unknown, and the first state event
+  // writes a full snapshot of the room's state, which a join measured here should not pay.
+  EventDraft topic{out.creator, "m.room.topic", "", bj::object{{"topic", "A large room"}},
+                   std::nullopt};
+  run_on(io, server.rooms().send_event(out.room_id, std::move(topic), {}));
   RoomStatePtr room = run_on(io, server.rooms().room(out.room_id));
-  if (!room || room->state->size() != state_ids.size()) {
+  if (!room || room->state->size() < state_ids.size()) {
     throw std::runtime_error("the bench room did not read back whole");
   }
   out.members = static_cast<int>(room->joined_users().size());

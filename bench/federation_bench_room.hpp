@@ -31,7 +31,8 @@ struct BenchRoom {
 // give it (build_event) and passes the auth rules; they are written straight to the store in
 // large transactions with their state groups (a delta per event, a full snapshot every
 // `snapshot_every` and at the end), then the server's services are restarted so that they read
-// the room back as a restarted homeserver would.
+// the room back as a restarted homeserver would, and the creator sets the topic through
+// RoomService (so the room's state deltas are known again, as on a server running a while).
 BenchRoom build_bench_room(FederationTestServer& server, boost::asio::io_context& io, int members,
                            int state_events, int snapshot_every = 5000);
 
