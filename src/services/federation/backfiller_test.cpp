@@ -246,6 +246,29 @@ TEST_F(BackfillerTest, HistoryVisibilityIsTheOneAtOurJoinWithUsNotYetJoined) {
   EXPECT_TRUE(bodies(all).empty());
 }
 
+TEST_F(BackfillerTest, RedactionsInHistoryApplyWhicheverArrivesFirst) {
+  room_with_messages(0);
+  std::vector<std::string> ids;
+  auto send = [&](EventDraft draft) {
+    return run(resident_.rooms().send_event(room_id_, std::move(draft), SendOptions{})).event_id;
+  };
+  std::string near;  // redacted by the next event: both in one answer
+  std::string far;   // redacted at the end: the redaction comes in an answer before it
+  for (int i = 0; i < 30; ++i) {
+    ids.push_back(send(EventDraft{
+        alice_, "m.room.message", std::nullopt,
+        bj::object{{"msgtype", "m.text"}, {"body", "m" + std::to_string(i)}}, std::nullopt}));
+    if (i == 25) near = send(EventDraft{alice_, "m.room.redaction", std::nullopt, {}, ids[24]});
+  }
+  far = send(EventDraft{alice_, "m.room.redaction", std::nullopt, {}, ids[2]});
+  join(joiner_, bob_);
+  joiner_.rooms().set_older_history(&backfiller_);
+  EXPECT_EQ(bodies(page_back(joiner_, bob_, 10)), newest_first_bodies(30));
+  EXPECT_EQ(joiner_.store().events.event(ids[24])->redacted_by, near);
+  EXPECT_EQ(joiner_.store().events.event(ids[2])->redacted_by, far);
+  EXPECT_FALSE(joiner_.store().events.event(ids[3])->redacted_by.has_value());
+}
+
 TEST_F(BackfillerTest, PdusWithBadSignaturesAreDroppedAndFetchedAgain) {
   room_with_messages(30);
   join(joiner_, bob_);

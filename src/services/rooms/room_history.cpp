@@ -2,9 +2,11 @@
 // the oldest events, and events backfilled from other servers (spec server-server API
 // "Backfilling and retrieving missing events").
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "base/log.hpp"
+#include "protocol/auth/power_levels.hpp"
 #include "services/rooms/remote_event_checks.hpp"
 #include "services/rooms/room_service.hpp"
 #include "services/rooms/stored_events.hpp"
@@ -43,6 +45,54 @@ HistoryGroup history_group(storage::Store& store, const std::string& room_id,
   entries.erase(own);
   storage::NewStateGroup group{++last_state_group, std::nullopt, 0, std::move(entries)};
   return {group.id, std::move(group)};
+}
+
+// Whether `redaction` takes effect on `original` (spec rooms v3+ "Redactions"): the same server
+// sent both, or the redaction's sender may redact anyone's events by the power levels among its
+// auth events.
+bool may_redact(const events::Pdu& redaction, const events::Pdu& original,
+                const StoredEvents& known) {
+  if (original.room_id() != redaction.room_id()) return false;
+  const auto server_of = [](const std::string& user) {
+    return user.substr(std::min(user.find(':'), user.size()));
+  };
+  if (server_of(original.sender()) == server_of(redaction.sender())) return true;
+  const events::Pdu* create = nullptr;
+  const events::Pdu* levels = nullptr;
+  for (const std::string& id : redaction.auth_events()) {
+    const events::Pdu* event = known.find(id);
+    if (event && event->type() == "m.room.create") create = event;
+    if (event && event->type() == "m.room.power_levels") levels = event;
+  }
+  if (!create) create = known.find(create_event_id_for_room(redaction.room_id()));  // v12
+  const auth::PowerLevels power(redaction.room_version(), create, levels);
+  return power.user_level(redaction.sender()) >= power.redact_level();
+}
+
+// Redactions among back-filled history, which arrives newest first: a redaction in the batch
+// marks its target when that is held or in the batch; an event in the batch is marked by a
+// redaction back-filled before it.
+void link_redactions(storage::Store& store, const std::string& room_id, const StoredEvents& known,
+                     const std::vector<std::shared_ptr<storage::NewEvent>>& writes) {
+  std::map<std::string, storage::NewEvent*> by_id;
+  for (const auto& write : writes) by_id[write->event.event_id] = write.get();
+  for (const auto& write : writes) {
+    const events::Pdu* redaction = known.find(write->event.event_id);
+    if (!redaction || !redaction->redacts()) continue;
+    const events::Pdu* original = known.find(*redaction->redacts());
+    if (original && may_redact(*redaction, *original, known))
+      write->redacts = *redaction->redacts();
+  }
+  for (const storage::EventRecord& held : store.events.history_redactions(room_id)) {
+    const events::Pdu* redaction = known.find(held.event_id);
+    if (!redaction || !redaction->redacts()) continue;
+    auto target = by_id.find(*redaction->redacts());
+    if (target == by_id.end() || target->second->event.redacted_by) continue;
+    const events::Pdu* original = known.find(target->first);
+    if (original && may_redact(*redaction, *original, known)) {
+      target->second->event.redacted_by = held.event_id;
+    }
+  }
 }
 
 }  // namespace
@@ -138,6 +188,7 @@ asio::awaitable<HistoryAdded> RoomService::add_history(std::string room_id,
           stored && stored->state_group != 0 ? stored->state_group : group.id;
       accepted.push_back(std::move(write));
     }
+    link_redactions(store, room_id, known, accepted);
     std::vector<const storage::NewEvent*> newest_first;
     for (auto it = accepted.rbegin(); it != accepted.rend(); ++it)
       newest_first.push_back(it->get());

@@ -233,24 +233,43 @@ std::size_t EventStore::persist_history(const std::vector<const NewEvent*>& newe
       const sql::Value group = e.state_group == 0 ? sql::Value() : sql::Value(e.state_group);
       if (stored) {
         c.execute(
-            "UPDATE events SET outlier = 0, stream_ordering = ?, state_group = ? WHERE event_id = "
-            "?",
-            {position, group, e.event_id});
+            "UPDATE events SET outlier = 0, stream_ordering = ?, state_group = ?,"
+            " redacted_by = coalesce(redacted_by, ?) WHERE event_id = ?",
+            {position, group, e.redacted_by, e.event_id});
       } else {
         c.execute(
             "INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender,"
-            " depth, origin_server_ts, pdu_json, unsigned_json, state_group, contains_url)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " depth, origin_server_ts, pdu_json, unsigned_json, state_group, contains_url,"
+            " redacted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             {position, e.event_id, e.room_id, e.type, e.state_key, e.sender, e.depth,
              e.origin_server_ts, e.pdu_json,
              e.unsigned_json.empty() ? sql::Value() : e.unsigned_json, group,
-             in->contains_url ? 1 : 0});
+             in->contains_url ? 1 : 0, e.redacted_by});
       }
       --position;
       ++added;
     }
+    for (const NewEvent* in : newest_first) {  // after all: a target may be in the batch
+      if (!in->redacts) continue;
+      c.execute("UPDATE events SET redacted_by = ? WHERE event_id = ? AND redacted_by IS NULL",
+                {in->event.event_id, *in->redacts});
+    }
     tx.commit();
     return added;
+  });
+}
+
+std::vector<EventRecord> EventStore::history_redactions(const std::string& room_id) {
+  return db_.read([&](Connection& c) {
+    std::vector<EventRecord> found;
+    c.query_each(std::string(kEventColumns) +
+                     "WHERE room_id = ? AND stream_ordering < 0 AND outlier = 0"
+                     " AND type = 'm.room.redaction'",
+                 {room_id}, [&](Row&& row) {
+                   found.push_back(read_event(row));
+                   return true;
+                 });
+    return found;
   });
 }
 

@@ -42,8 +42,12 @@ class EventStore {
   // soft-failed) becomes a timeline event at such a position, with the event's state group;
   // events already in the timeline, rejected and soft-failed ones are left as they are. Current
   // state, memberships and extremities do not change: these events are the room's past. Returns
-  // how many events entered the timeline.
+  // how many events entered the timeline. An event's redacted_by is kept; NewEvent::redacts
+  // marks its target redacted when the target is stored (or in the batch).
   std::size_t persist_history(const std::vector<const NewEvent*>& newest_first);
+  // The room's redaction events in back-filled history (timeline, below position 0): the ones
+  // that may redact older events arriving later.
+  std::vector<EventRecord> history_redactions(const std::string& room_id);
   // Entries of the state group for just these slots (visibility checks need two, not all).
   StateEntries state_group_lookup(std::int64_t group, const std::vector<StateKeyPair>& slots);
 
