@@ -177,13 +177,14 @@ asio::awaitable<SendResult> FederatedMembership::remote_join(std::string room_id
     auto checked = co_await check_received_pdu(ctx_, keys(), std::move(returned_json), version);
     if (checked && (*checked)->event_id() == join_event->event_id()) join_event = *checked;
   }
+  // Moved out of the answer, not copied: a large room's state is tens of megabytes of JSON.
   bj::array state_json;
   bj::array chain_json;
-  if (const bj::value* s = done.answer.if_contains("state"); s && s->is_array()) {
-    state_json = s->as_array();
+  if (bj::value* s = done.answer.if_contains("state"); s && s->is_array()) {
+    state_json = std::move(s->as_array());
   }
-  if (const bj::value* c = done.answer.if_contains("auth_chain"); c && c->is_array()) {
-    chain_json = c->as_array();
+  if (bj::value* c = done.answer.if_contains("auth_chain"); c && c->is_array()) {
+    chain_json = std::move(c->as_array());
   }
   std::vector<std::shared_ptr<const events::Pdu>> state =
       co_await check_received_pdus(ctx_, keys(), std::move(state_json), version);
