@@ -172,7 +172,9 @@ Expected<Ok> check_pdu_format(const bj::object& pdu, const RoomVersion& version)
       return fail("not canonical JSON: " + ok.error());
     }
   }
-  if (json::encode_canonical(pdu).size() > kMaxPduBytes) {
+  std::string encoded;  // encoded in place: encode_canonical would first copy the event
+  json::append_canonical_without(encoded, pdu, {});
+  if (encoded.size() > kMaxPduBytes) {
     return fail("PDU is larger than 65536 bytes");
   }
   return Ok{};
