@@ -71,10 +71,9 @@ Expected<Ok> check_against_auth_events(const events::Pdu& pdu, const StoredEvent
 // Outlier writes for the unknown events among `events` (checked in depth order against their
 // auth events, which may be among them): rejected ones are marked so in `known` and stored as
 // rejected, so they are never asked for again.
-std::vector<std::shared_ptr<storage::NewEvent>> outlier_writes(storage::Store& store,
-                                                               StoredEvents& known,
-                                                               std::vector<PduPtr> events,
-                                                               std::set<std::string>& written) {
+std::vector<std::shared_ptr<storage::NewEvent>> outlier_writes(
+    storage::Store& store, StoredEvents& known, std::vector<PduPtr> events,
+    std::unordered_set<std::string>& written) {
   std::sort(events.begin(), events.end(),
             [](const PduPtr& a, const PduPtr& b) { return a->depth() < b->depth(); });
   std::vector<std::string> ids;

@@ -5,8 +5,8 @@
 // event's own auth events, and outlier writes. Blocking (store reads): database threads only.
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "base/expected.hpp"
@@ -34,9 +34,8 @@ Expected<Ok> check_against_auth_events(const events::Pdu& pdu, const StoredEvent
 // Outlier writes for the unknown events among `events` (checked in depth order against their
 // auth events, which may be among them): rejected ones are marked so in `known` and stored as
 // rejected, so they are never asked for again. `written` collects the IDs already handled.
-std::vector<std::shared_ptr<storage::NewEvent>> outlier_writes(storage::Store& store,
-                                                               StoredEvents& known,
-                                                               std::vector<PduPtr> events,
-                                                               std::set<std::string>& written);
+std::vector<std::shared_ptr<storage::NewEvent>> outlier_writes(
+    storage::Store& store, StoredEvents& known, std::vector<PduPtr> events,
+    std::unordered_set<std::string>& written);
 
 }  // namespace myelin::services

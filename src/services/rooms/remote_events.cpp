@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <set>
+#include <unordered_set>
 
 #include "base/base64.hpp"
 #include "base/log.hpp"
@@ -338,7 +339,7 @@ asio::awaitable<void> RoomService::store_outliers(std::vector<PduPtr> events) {
   auto write = [&store, events = std::move(events)]() mutable {
     StoredEvents known(store, events.front()->room_version());
     for (const PduPtr& event : events) known.add(event);
-    std::set<std::string> written;
+    std::unordered_set<std::string> written;
     auto writes = outlier_writes(store, known, std::move(events), written);
     std::vector<const storage::NewEvent*> batch;
     for (const auto& w : writes) batch.push_back(w.get());
@@ -359,7 +360,7 @@ asio::awaitable<SendResult> RoomService::adopt_remote_room(std::string room_id,
     StoredEvents known(store, *version);
     for (const PduPtr& event : auth_chain) known.add(event);
     for (const PduPtr& event : state) known.add(event);
-    std::set<std::string> written;
+    std::unordered_set<std::string> written;
     auto writes = outlier_writes(store, known, auth_chain, written);
     auto state_writes = outlier_writes(store, known, state, written);
     writes.insert(writes.end(), state_writes.begin(), state_writes.end());
