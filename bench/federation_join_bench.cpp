@@ -11,7 +11,10 @@
 //   wire      — the answer serialised and parsed;
 //   checks    — B's signature and hash checks, until the last signature was verified;
 //   persist   — B's auth checks of the state and its writes (store_outliers, adopt_remote_room).
-// Machine-dependent, of course: run on an otherwise idle machine for figures worth quoting.
+// Each phase's process CPU time is printed beside its wall time, with the load average: on a
+// shared machine the wall time says how long a phase waited. Only the checks run on several
+// threads (B's CPU pool); the other phases are serial. A smoke run for CI takes well under a
+// second: MYELIN_BENCH_JOIN_MEMBERS=200 MYELIN_BENCH_JOIN_STATE=1000.
 #include <benchmark/benchmark.h>
 
 #include <atomic>
