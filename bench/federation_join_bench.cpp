@@ -156,6 +156,7 @@ void BM_RemoteJoinOfLargeRoom(benchmark::State& state) {
   static Resident resident;
   static int joiners = 0;  // every run's user is new to A, across repetitions too
   int run = 0;
+  double accept_ms = 0;
   double total = 0, cpu = 0, send_join = 0, wire = 0, checks = 0, persist = 0;
   std::int64_t verifications = 0;
   std::size_t events = 0, bytes = 0;
@@ -213,6 +214,31 @@ void BM_RemoteJoinOfLargeRoom(benchmark::State& state) {
                  cpu_total, wire_transport.send_join_cpu, wire_transport.wire_cpu, checks_cpu,
                  persist_cpu, load_average());
 
+    // What the joined room costs afterwards: messages A's creator sends, accepted by B as its
+    // receiver would (accept_remote_event: the auth rules, the state before, soft-failure).
+    constexpr int kMessages = 5;
+    double accept_seconds = 0;
+    for (int i = 0; i < kMessages; ++i) {
+      myelin::services::EventDraft draft{resident.room.creator, "m.room.message", std::nullopt,
+                                         bj::object{{"msgtype", "m.text"}, {"body", "hello"}},
+                                         std::nullopt};
+      auto sent = run_on(resident.io, resident.server.rooms().send_event(resident.room.room_id,
+                                                                         std::move(draft), {}));
+      auto record = resident.server.store().events.event(sent.event_id);
+      auto pdu = std::make_shared<const myelin::events::Pdu>(myelin::events::Pdu::from_trusted(
+          bj::parse(record->pdu_json).as_object(), *held->version, sent.event_id));
+      const auto accept_start = Clock::now();
+      auto outcome = run_on(resident.io, joiner->rooms().accept_remote_event(pdu));
+      accept_seconds += seconds_since(accept_start);
+      if (outcome.kind != myelin::services::RemoteEventOutcome::Kind::kAccepted) {
+        state.SkipWithError(("B refused a message: " + outcome.reason).c_str());
+        break;
+      }
+    }
+    accept_ms += accept_seconds / kMessages * 1e3;
+    std::fprintf(stderr, "      then B accepts a message of the room in %.1f ms\n",
+                 accept_seconds / kMessages * 1e3);
+
     // The joiner's store and files go outside the timing; A forgets nothing (each run's user
     // is new).
     resident.servers.erase("joiner.test");
@@ -229,6 +255,7 @@ void BM_RemoteJoinOfLargeRoom(benchmark::State& state) {
   state.counters["events_per_s"] = total > 0 ? events / total : 0;
   state.counters["verifications_per_s"] = checks > 0 ? verifications / checks : 0;
   state.counters["answer_MB"] = bytes / 1e6;
+  state.counters["message_accept_ms"] = accept_ms / runs;
 }
 
 BENCHMARK(BM_RemoteJoinOfLargeRoom)->Iterations(1)->UseManualTime()->Unit(benchmark::kSecond);
