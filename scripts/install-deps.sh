@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build ccache pkg-config clang clang-format
+  build-essential cmake ninja-build ccache pkg-config clang clang-format lld
   # libraries (Boost 1.81, not the 1.74 default: Asio coroutines, Beast, JSON, URL)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsodium-dev libcrypt-dev libicu-dev libsqlite3-dev libpq-dev libc-ares-dev
