@@ -8,6 +8,7 @@
 #include "base/log.hpp"
 #include "base/matrix_error.hpp"
 #include "protocol/ids/user_id.hpp"
+#include "services/rooms/timeline_pages.hpp"
 
 namespace myelin::api {
 
@@ -131,7 +132,8 @@ Reply post_purge_history(http::RequestContext& ctx) {
     std::optional<storage::EventRecord> newest;
     std::int64_t to = INT64_MAX;
     while (true) {
-      auto batch = store.events.room_events(room_id, 0, to, 100, storage::Direction::kBackwards);
+      auto batch = store.events.room_events(room_id, services::kTimelineStart, to, 100,
+                                            storage::Direction::kBackwards);
       if (batch.empty()) return newest;
       for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
         if (it->origin_server_ts < *ts) return *it;

@@ -9,6 +9,7 @@
 #include "api/client/timeline_params.hpp"
 #include "base/matrix_error.hpp"
 #include "services/filter/filter_match.hpp"
+#include "services/rooms/timeline_pages.hpp"
 #include "services/sync/sync_token.hpp"
 
 namespace myelin::api {
@@ -36,8 +37,8 @@ Reply get_admin_messages(http::RequestContext& ctx) {
   co_await known_room(services, room_id);
   storage::Store& store = services.ctx.store;
   const std::int64_t current = store.stream().current();
-  const std::int64_t from =
-      pagination_position_param(ctx.request, "from").value_or(backwards ? current : 0);
+  const std::int64_t from = pagination_position_param(ctx.request, "from")
+                                .value_or(backwards ? current : services::kTimelineStart);
   std::optional<std::int64_t> to = pagination_position_param(ctx.request, "to");
 
   struct Page {
@@ -48,7 +49,8 @@ Reply get_admin_messages(http::RequestContext& ctx) {
   auto paginate = [&store, room_id, backwards, from, to, limit, event_filter] {
     Page page;
     std::int64_t cursor = from;
-    const std::int64_t bound = backwards ? to.value_or(0) : to.value_or(INT64_MAX);
+    const std::int64_t bound =
+        backwards ? to.value_or(services::kTimelineStart) : to.value_or(INT64_MAX);
     while (static_cast<std::int64_t>(page.events.size()) < limit) {
       const auto want = static_cast<std::size_t>(limit - page.events.size());
       std::vector<storage::EventRecord> batch =
@@ -108,8 +110,8 @@ Reply get_admin_context(http::RequestContext& ctx) {
       std::erase_if(events, [&](const auto& e) { return !passes(event_filter, e); });
       return events;
     };
-    around.before = keep(
-        store.events.room_events(room_id, 0, at - 1, limit / 2, storage::Direction::kBackwards));
+    around.before = keep(store.events.room_events(room_id, services::kTimelineStart, at - 1,
+                                                  limit / 2, storage::Direction::kBackwards));
     std::reverse(around.before.begin(), around.before.end());
     around.after = keep(store.events.room_events(room_id, at, INT64_MAX, limit - limit / 2,
                                                  storage::Direction::kForwards));

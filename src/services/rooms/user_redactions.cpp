@@ -5,6 +5,7 @@
 #include "base/log.hpp"
 #include "base/matrix_error.hpp"
 #include "services/common/random_token.hpp"
+#include "services/rooms/timeline_pages.hpp"
 
 namespace myelin::services {
 
@@ -130,9 +131,10 @@ asio::awaitable<std::vector<std::string>> UserRedactions::events_to_redact(std::
   auto collect = [&store, room_id, user_id, limit] {
     std::vector<std::string> event_ids;
     std::int64_t to = store.events.max_stream_ordering();
-    while (event_ids.size() < limit && to > 0) {
-      std::vector<storage::EventRecord> page =
-          store.events.room_events(room_id, 0, to, kPageSize, storage::Direction::kBackwards);
+    // Back-filled history sits below position 0.
+    while (event_ids.size() < limit && to > kTimelineStart) {
+      std::vector<storage::EventRecord> page = store.events.room_events(
+          room_id, kTimelineStart, to, kPageSize, storage::Direction::kBackwards);
       for (auto it = page.rbegin(); it != page.rend() && event_ids.size() < limit; ++it) {
         if (it->sender == user_id && !it->redacted_by && redacted_type(it->type)) {
           event_ids.push_back(it->event_id);
