@@ -11,37 +11,16 @@
 #include "protocol/events/event_id.hpp"
 #include "protocol/events/event_signing.hpp"
 #include "protocol/events/redaction.hpp"
-#include "services/federation/federation_test_server.hpp"
+#include "services/federation/two_homeserver_test.hpp"
 
 namespace myelin::services {
 namespace {
 
 namespace bj = boost::json;
 using testing::FederationTestServer;
-using testing::FixedServerKeys;
-using testing::LoopbackTransport;
 
-class MembershipFederationTest : public ::testing::Test {
+class MembershipFederationTest : public testing::TwoHomeserverTest {
  protected:
-  MembershipFederationTest()
-      : resident_("resident.test", keys_),
-        joiner_("joiner.test", keys_),
-        resident_transport_("resident.test", servers_),
-        joiner_transport_("joiner.test", servers_) {
-    servers_["resident.test"] = &resident_;
-    servers_["joiner.test"] = &joiner_;
-    resident_.membership().set_transport(&resident_transport_);
-    joiner_.membership().set_transport(&joiner_transport_);
-  }
-
-  template <typename T>
-  T run(boost::asio::awaitable<T> work) {
-    auto done = boost::asio::co_spawn(io_, std::move(work), boost::asio::use_future);
-    io_.restart();
-    io_.run();
-    return done.get();
-  }
-
   template <typename T>
   std::string error_of(boost::asio::awaitable<T> work) {
     try {
@@ -50,15 +29,6 @@ class MembershipFederationTest : public ::testing::Test {
       return std::string(errcode_name(e.code()));
     }
     return "";
-  }
-
-  std::string create_room(FederationTestServer& server, const std::string& creator,
-                          const std::string& version, const std::string& preset) {
-    CreateRoomRequest request;
-    request.creator = creator;
-    request.room_version = version;
-    request.preset = preset;
-    return run(server.rooms().create_room(std::move(request)));
   }
 
   RoomStatePtr room(FederationTestServer& server, const std::string& room_id) {
@@ -84,14 +54,6 @@ class MembershipFederationTest : public ::testing::Test {
     for (const bj::value& e : state) count += e.at("type") == "m.room.member";
     return count;
   }
-
-  boost::asio::io_context io_;
-  FixedServerKeys keys_;
-  std::map<std::string, FederationTestServer*> servers_;
-  FederationTestServer resident_;
-  FederationTestServer joiner_;
-  LoopbackTransport resident_transport_;
-  LoopbackTransport joiner_transport_;
 };
 
 TEST_F(MembershipFederationTest, SendJoinAdmitsTheRemoteUserAndAnswersStateAndAuthChain) {

@@ -8,7 +8,7 @@
 #include "protocol/events/event_id.hpp"
 #include "protocol/events/event_signing.hpp"
 #include "protocol/json/parse.hpp"
-#include "services/federation/federation_test_server.hpp"
+#include "services/federation/two_homeserver_test.hpp"
 
 namespace myelin::services {
 namespace {
@@ -16,34 +16,15 @@ namespace {
 namespace bj = boost::json;
 using Kind = RemoteEventOutcome::Kind;
 using testing::FederationTestServer;
-using testing::FixedServerKeys;
-using testing::LoopbackTransport;
 
-class RemoteEventsTest : public ::testing::Test {
+class RemoteEventsTest : public testing::TwoHomeserverTest {
  protected:
-  RemoteEventsTest()
-      : resident_("resident.test", keys_),
-        joiner_("joiner.test", keys_),
-        joiner_transport_("joiner.test", servers_) {
-    servers_["resident.test"] = &resident_;
-    servers_["joiner.test"] = &joiner_;
-    joiner_.membership().set_transport(&joiner_transport_);
+  // bob@joiner.test has joined alice@resident.test's public room.
+  RemoteEventsTest() {
     alice_ = resident_.register_user("alice");
     bob_ = joiner_.register_user("bob");
-    CreateRoomRequest request;
-    request.creator = alice_;
-    request.room_version = "10";
-    request.preset = "public_chat";
-    room_id_ = run(resident_.rooms().create_room(std::move(request)));
+    room_id_ = create_room(resident_, alice_, "10", "public_chat");
     run(joiner_.membership().ours.join(room_id_, bob_, {"resident.test"}, std::nullopt));
-  }
-
-  template <typename T>
-  T run(boost::asio::awaitable<T> work) {
-    auto done = boost::asio::co_spawn(io_, std::move(work), boost::asio::use_future);
-    io_.restart();
-    io_.run();
-    return done.get();
   }
 
   // A message `server`'s user really sent there, as the PDU another server receives.
@@ -98,12 +79,6 @@ class RemoteEventsTest : public ::testing::Test {
     return std::find(list.begin(), list.end(), item) != list.end();
   }
 
-  boost::asio::io_context io_;
-  FixedServerKeys keys_;
-  std::map<std::string, FederationTestServer*> servers_;
-  FederationTestServer resident_;
-  FederationTestServer joiner_;
-  LoopbackTransport joiner_transport_;
   std::string alice_;
   std::string bob_;
   std::string room_id_;

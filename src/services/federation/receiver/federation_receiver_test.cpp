@@ -9,7 +9,7 @@
 
 #include "protocol/events/event_id.hpp"
 #include "protocol/events/event_signing.hpp"
-#include "services/federation/federation_test_server.hpp"
+#include "services/federation/two_homeserver_test.hpp"
 #include "services/rooms/event_builder.hpp"
 
 namespace myelin::services {
@@ -17,21 +17,11 @@ namespace {
 
 namespace bj = boost::json;
 using testing::FederationTestServer;
-using testing::FixedServerKeys;
 using testing::LoopbackTransport;
 
-class FederationReceiverTest : public ::testing::Test {
+class FederationReceiverTest : public testing::TwoHomeserverTest {
  protected:
-  FederationReceiverTest()
-      : a_("a.test", keys_),
-        b_("b.test", keys_),
-        a_transport_("a.test", servers_),
-        b_transport_("b.test", servers_),
-        receiver_(a_.ctx(), a_.rooms()) {
-    servers_["a.test"] = &a_;
-    servers_["b.test"] = &b_;
-    a_.membership().set_transport(&a_transport_);
-    b_.membership().set_transport(&b_transport_);
+  FederationReceiverTest() : TwoHomeserverTest("a.test", "b.test") {
     receiver_.set_transport(&a_transport_);
     receiver_.set_server_keys(&keys_);
     receiver_.set_edu_handler([this](std::string origin, bj::object edu) {
@@ -39,23 +29,11 @@ class FederationReceiverTest : public ::testing::Test {
     });
   }
 
-  template <typename T>
-  T run(boost::asio::awaitable<T> work) {
-    auto done = boost::asio::co_spawn(io_, std::move(work), boost::asio::use_future);
-    io_.restart();
-    io_.run();
-    return done.get();
-  }
-
   // alice@a.test's public room, which bob@b.test joins through a.test: both servers hold it.
   void SetUp() override {
     alice_ = a_.register_user("alice");
     bob_ = b_.register_user("bob");
-    CreateRoomRequest request;
-    request.creator = alice_;
-    request.room_version = "10";
-    request.preset = "public_chat";
-    room_id_ = run(a_.rooms().create_room(std::move(request)));
+    room_id_ = create_room(a_, alice_, "10", "public_chat");
     run(b_.membership().ours.join(room_id_, bob_, {"a.test"}, std::nullopt));
     ASSERT_EQ(room(a_)->membership_of(bob_), "join");
     ASSERT_EQ(room(b_)->membership_of(bob_), "join");
@@ -117,14 +95,11 @@ class FederationReceiverTest : public ::testing::Test {
     return false;
   }
 
-  boost::asio::io_context io_;
-  FixedServerKeys keys_;
-  std::map<std::string, FederationTestServer*> servers_;
-  FederationTestServer a_;
-  FederationTestServer b_;
-  LoopbackTransport a_transport_;
-  LoopbackTransport b_transport_;
-  FederationReceiver receiver_;
+  // a.test receives; b.test sends.
+  FederationTestServer& a_ = resident_;
+  FederationTestServer& b_ = joiner_;
+  LoopbackTransport& a_transport_ = resident_transport_;
+  FederationReceiver receiver_{a_.ctx(), a_.rooms()};
   std::vector<std::pair<std::string, bj::object>> edus_;
   std::string alice_;
   std::string bob_;
@@ -297,11 +272,7 @@ TEST_F(FederationReceiverTest, UnnameablePdusAreLeftOutAndEdusHandedOn) {
 }
 
 TEST_F(FederationReceiverTest, PdusOfSeveralRoomsInOneTransaction) {
-  CreateRoomRequest request;
-  request.creator = alice_;
-  request.room_version = "10";
-  request.preset = "public_chat";
-  const std::string second_room = run(a_.rooms().create_room(std::move(request)));
+  const std::string second_room = create_room(a_, alice_, "10", "public_chat");
   run(b_.membership().ours.join(second_room, bob_, {"a.test"}, std::nullopt));
   bj::object in_first = message_on_b("room one");
   EventDraft draft{bob_, "m.room.message", std::nullopt,
