@@ -528,7 +528,8 @@ asio::awaitable<void> RoomService::record_remote_invite(PduPtr event, bj::array 
     write->invite_stripped_state_json = bj::serialize(stripped_state);
   }
   storage::Store& store = ctx_.store;
-  co_await ctx_.db([&store, write] { store.events.persist(*write); });
+  auto persist = [&store, write] { store.events.persist(*write); };  // named: g++ 12 (README)
+  co_await ctx_.db(std::move(persist));
   std::vector<std::string> wake{*event->state_key()};
   ctx_.notifier.notify(wake);
 }
