@@ -421,7 +421,7 @@ asio::awaitable<void> RoomService::store_outliers(std::vector<PduPtr> events) {
     auto writes = outlier_writes(store, known, std::move(events), written);
     std::vector<const storage::NewEvent*> batch;
     for (const auto& w : writes) batch.push_back(w.get());
-    if (!batch.empty()) store.events.persist_batch(batch);
+    if (!batch.empty()) store.events.persist_all(batch);
   };
   co_await ctx_.db(std::move(write));
 }
@@ -503,9 +503,8 @@ asio::awaitable<SendResult> RoomService::adopt_remote_room(std::string room_id,
     std::vector<const storage::NewEvent*> batch;
     for (const auto& w : writes) batch.push_back(w.get());
     batch.push_back(join.get());
-    auto outcomes = store.events.persist_batch(batch);
-    if (outcomes.back().error) std::rethrow_exception(outcomes.back().error);
-    return {room, outcomes.back().outcome.position};
+    auto outcomes = store.events.persist_all(batch);  // the join and its state, all or none
+    return {room, outcomes.back().position};
   };
   auto [room, position] = co_await ctx_.db(std::move(adopt));
   cache_.put(room);

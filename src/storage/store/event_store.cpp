@@ -110,6 +110,23 @@ std::vector<EventStore::BatchOutcome> EventStore::persist_batch(
   });
 }
 
+std::vector<EventStore::PersistOutcome> EventStore::persist_all(
+    const std::vector<const NewEvent*>& events) {
+  return db_.write([&](Connection& c) {
+    std::vector<PersistOutcome> outcomes;
+    outcomes.reserve(events.size());
+    sql::Transaction tx(c);
+    std::int64_t highest = 0;
+    for (const NewEvent* event : events) {
+      outcomes.push_back(persist_in(c, *event));
+      highest = std::max(highest, outcomes.back().position);
+    }
+    tx.commit();
+    if (highest > 0) stream_.publish(highest);
+    return outcomes;
+  });
+}
+
 EventStore::PersistOutcome EventStore::persist_in(Connection& c, const NewEvent& in) {
   const EventRecord& e = in.event;
   if (e.outlier) return persist_outlier_in(c, in);

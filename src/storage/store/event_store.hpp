@@ -36,6 +36,9 @@ class EventStore {
     std::exception_ptr error;
   };
   std::vector<BatchOutcome> persist_batch(const std::vector<const NewEvent*>& events);
+  // Several events in one transaction, all or none (no savepoint each: tens of thousands of
+  // outliers from a join write much faster); throws what writing any of them threw.
+  std::vector<PersistOutcome> persist_all(const std::vector<const NewEvent*>& events);
   // Events from before the room's timeline (backfill), newest first. Each takes a stream position
   // below every stored event's, so that it sorts before what the timeline held and no sync token
   // ever covers it (as Synapse's backfilled events). An outlier stored before (not rejected or
