@@ -41,42 +41,16 @@ Reply get_admin_messages(http::RequestContext& ctx) {
                                 .value_or(backwards ? current : services::kTimelineStart);
   std::optional<std::int64_t> to = pagination_position_param(ctx.request, "to");
 
-  struct Page {
-    std::vector<storage::EventRecord> events;
-    std::int64_t next = 0;
-    bool exhausted = false;
-  };
-  auto paginate = [&store, room_id, backwards, from, to, limit, event_filter] {
-    Page page;
-    std::int64_t cursor = from;
-    const std::int64_t bound =
-        backwards ? to.value_or(services::kTimelineStart) : to.value_or(INT64_MAX);
-    while (static_cast<std::int64_t>(page.events.size()) < limit) {
-      const auto want = static_cast<std::size_t>(limit - page.events.size());
-      std::vector<storage::EventRecord> batch =
-          backwards ? store.events.room_events(room_id, bound, cursor, want,
-                                               storage::Direction::kBackwards)
-                    : store.events.room_events(room_id, cursor, bound, want,
-                                               storage::Direction::kForwards);
-      if (backwards) std::reverse(batch.begin(), batch.end());
-      if (batch.empty()) {
-        page.exhausted = true;
-        break;
-      }
-      cursor = backwards ? batch.back().stream_ordering - 1 : batch.back().stream_ordering;
-      const bool short_batch = batch.size() < want;
-      for (storage::EventRecord& e : batch) {
-        if (passes(event_filter, e)) page.events.push_back(std::move(e));
-      }
-      if (short_batch) {
-        page.exhausted = true;
-        break;
-      }
-    }
-    page.next = cursor;
-    return page;
-  };
-  Page page = co_await services.ctx.db(std::move(paginate));
+  services::TimelinePageRequest request;
+  request.room_id = room_id;
+  request.backwards = backwards;
+  request.from = from;
+  request.to = to;
+  request.limit = limit;
+  request.everything_visible = true;
+  request.keep = [event_filter](const storage::EventRecord& e) { return passes(event_filter, e); };
+  auto paginate = [&store, request] { return services::read_timeline_page(store, request); };
+  services::TimelinePage page = co_await services.ctx.db(std::move(paginate));
   bj::object response;
   response["start"] = services::pagination_token(from);
   if (!page.exhausted) response["end"] = services::pagination_token(page.next);

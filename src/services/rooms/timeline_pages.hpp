@@ -27,6 +27,7 @@ struct TimelinePageRequest {
   std::int64_t limit = 10;
   std::int64_t ceiling = std::numeric_limits<std::int64_t>::max();  // the last position readable
   std::function<bool(const storage::EventRecord&)> keep;            // the client's filter
+  bool everything_visible = false;  // the Admin API reads past history visibility
 };
 
 struct TimelinePage {
