@@ -201,6 +201,7 @@ asio::awaitable<void> FederationSender::send_edu(std::string destination, bj::ob
 }
 
 asio::awaitable<void> FederationSender::edu_to_room(std::string room_id, bj::object edu) {
+  async::KeyedMutex::Guard in_order = co_await room_edu_order_.lock(room_id);
   storage::Store& store = ctx_.store;
   auto load = [&store, room_id] { return store.federation_sender.servers_in_room(room_id); };
   std::vector<std::string> servers = co_await ctx_.db(std::move(load));

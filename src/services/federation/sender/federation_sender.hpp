@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "async/keyed_mutex.hpp"
 #include "services/common/service_context.hpp"
 #include "services/federation/client/federation_transport.hpp"
 #include "services/federation/sender/edu_receiver.hpp"
@@ -106,6 +107,9 @@ class FederationSender {
   std::atomic<FederationTransport*> transport_ = nullptr;
   std::atomic<bool> stopping_ = false;
   std::mutex mutex_;  // guards executor_, queues_, random_
+  // A room's EDUs are queued in the order they were made (typing on, then off, must not swap
+  // while their lookups race on the database pool).
+  async::KeyedMutex room_edu_order_;
   std::optional<boost::asio::any_io_executor> executor_;
   std::map<std::string, std::shared_ptr<Queue>> queues_;
   std::mt19937_64 random_{std::random_device{}()};

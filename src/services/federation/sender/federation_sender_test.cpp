@@ -250,9 +250,17 @@ TEST_F(SenderTest, LocalTypingReceiptsAndPresenceGoToTheRoomsServers) {
   typing_.set_typing(room, kAlice, false, 0, now);
   sender_->send_receipt(room, kAlice, "$event", "", 1234);
   await(presence_.set_status(kAlice, "online", std::string("busy")));
+  // Typing changes reach the sender from their own coroutines: wait for every EDU at both
+  // servers, not just for the queues to be empty at one moment.
   drive_until([&] {
-    return transport_.edus("other.test", "m.presence").size() == 1 &&
-           store_->federation_sender.destinations_with_pending().empty();
+    for (const char* server : {"remote.test", "other.test"}) {
+      if (transport_.edus(server, "m.typing").size() < 2 ||
+          transport_.edus(server, "m.receipt").empty() ||
+          transport_.edus(server, "m.presence").empty()) {
+        return false;
+      }
+    }
+    return store_->federation_sender.destinations_with_pending().empty();
   });
   for (const char* server : {"remote.test", "other.test"}) {
     auto typing = transport_.edus(server, "m.typing");
