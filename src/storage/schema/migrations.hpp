@@ -19,5 +19,7 @@ sql::Migration migration_v10_pushers();
 sql::Migration migration_v11_server_keys();
 sql::Migration migration_v12_federation_sender();
 sql::Migration migration_v13_remote_events();
+sql::Migration migration_v14_device_messages();
+sql::Migration migration_v15_e2ee_keys();
 
 }  // namespace myelin::storage

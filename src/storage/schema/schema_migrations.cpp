@@ -193,6 +193,8 @@ const std::vector<sql::Migration>& schema_migrations() {
       migration_v11_server_keys(),
       migration_v12_federation_sender(),
       migration_v13_remote_events(),
+      migration_v14_device_messages(),
+      migration_v15_e2ee_keys(),
   };
   return migrations;
 }
