@@ -1,5 +1,3 @@
-#include "api/routes.hpp"
-
 #include "api/admin/admin_routes.hpp"
 #include "api/client/handlers.hpp"
 #include "api/client/report_handlers.hpp"
@@ -7,6 +5,7 @@
 #include "api/client/threepid_handlers.hpp"
 #include "api/federation/federation_routes.hpp"
 #include "api/media/media_routes.hpp"
+#include "api/routes.hpp"
 
 namespace myelin::api {
 
@@ -52,6 +51,13 @@ std::vector<http::Route> client_routes() {
        delete_device},
       {Method::kPost, "/_matrix/client/(r0|v3)/delete_devices", kUser, kDefault,
        post_delete_devices},
+      // End-to-end encryption keys (not rate-limited, as in Synapse: clients top up one-time
+      // keys in bursts).
+      {Method::kPost, "/_matrix/client/(r0|v3)/keys/upload", kUser, kNoLimit, post_keys_upload},
+      {Method::kPost, "/_matrix/client/r0/keys/upload/{deviceId}", kUser, kNoLimit,
+       post_keys_upload_for_device},
+      {Method::kPost, "/_matrix/client/(r0|v3)/keys/query", kUser, kNoLimit, post_keys_query},
+      {Method::kPost, "/_matrix/client/(r0|v3)/keys/claim", kUser, kNoLimit, post_keys_claim},
 
       // Profiles and the user directory.
       {Method::kGet, "/_matrix/client/(r0|v3)/profile/{userId}", kNone, kDefault, get_profile},

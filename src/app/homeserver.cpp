@@ -1,5 +1,3 @@
-#include "app/homeserver.hpp"
-
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,6 +9,7 @@
 #include <stdexcept>
 
 #include "api/routes.hpp"
+#include "app/homeserver.hpp"
 #include "app/rate_limit_hook.hpp"
 #include "app/server_signed_auth.hpp"
 #include "base/log.hpp"
@@ -137,6 +136,7 @@ Homeserver::Homeserver(const config::Config& config, asio::io_context& io)
   services_->federation_receiver.set_server_keys(&services_->key_ring);
   services_->federation_sender.set_transport(federation_client_.get());
   services_->backfiller.set_transport(federation_client_.get());
+  services_->keys.set_transport(federation_client_.get());
   services_->backfiller.set_server_keys(&services_->key_ring);
   services_->rooms.set_older_history(&services_->backfiller);
   services_->rooms.set_push_actions(services::NotificationEvaluator::hook(services_->push_rules));

@@ -2,6 +2,7 @@
 
 #include "services/auth_support/uia_sessions.hpp"
 #include "services/common/service_context.hpp"
+#include "services/e2ee/key_service.hpp"
 #include "services/email/threepid_service.hpp"
 #include "services/federation/backfiller.hpp"
 #include "services/federation/federation_reads.hpp"
@@ -49,6 +50,7 @@ struct Services {
         rate_limits(context),
         media(context),
         sso(context, accounts),
+        keys(context),
         key_ring(context),
         federation_reads(context, rooms),
         federation_sender(context, rooms, typing, presence),
@@ -76,6 +78,7 @@ struct Services {
   services::RateLimits rate_limits;
   services::MediaService media;
   services::SsoService sso;                      // OpenID Connect single sign-on (oidc_providers:)
+  services::KeyService keys;                     // end-to-end encryption keys: upload, query, claim
   services::KeyRing key_ring;                    // server keys: ours, others', the notary's
   services::FederationReads federation_reads;    // what other servers may read from us
   services::FederationSender federation_sender;  // outbound queues; EDUs in and out

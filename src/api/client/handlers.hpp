@@ -40,6 +40,12 @@ Reply put_device(RequestContext& ctx);
 Reply delete_device(RequestContext& ctx);
 Reply post_delete_devices(RequestContext& ctx);
 
+// key_handlers.cpp
+Reply post_keys_upload(RequestContext& ctx);
+Reply post_keys_upload_for_device(RequestContext& ctx);
+Reply post_keys_query(RequestContext& ctx);
+Reply post_keys_claim(RequestContext& ctx);
+
 // profile_handlers.cpp
 Reply get_profile(RequestContext& ctx);
 Reply get_displayname(RequestContext& ctx);

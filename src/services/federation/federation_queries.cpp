@@ -103,34 +103,45 @@ asio::awaitable<bj::object> FederationReads::user_devices(std::string user_id) {
   };
   std::optional<std::vector<storage::DeviceRecord>> devices = co_await ctx_.db(std::move(load));
   if (!devices) throw MatrixError(ErrCode::kNotFound, "Unknown user " + user_id);
+  DeviceKeysQuery wanted;
+  wanted[user_id] = {};
+  KeysQueryAnswer keys = co_await local_keys_.query(std::move(wanted), "");
+  bj::object* device_keys = keys.device_keys[user_id].if_object();
   bj::array list;
   for (const storage::DeviceRecord& device : *devices) {
     bj::object entry{{"device_id", device.device_id}};
     if (device.display_name) entry["device_display_name"] = *device.display_name;
-    // `keys` holds the device's signed identity keys once it uploads them; end-to-end
-    // encryption is not implemented yet, so no device has any, and the entry goes without
-    // (as Synapse lists devices that never uploaded keys).
+    // A device that never uploaded keys goes without, as Synapse lists it.
+    if (bj::value* signed_keys =
+            device_keys ? device_keys->if_contains(device.device_id) : nullptr) {
+      entry["keys"] = std::move(*signed_keys);
+    }
     list.push_back(std::move(entry));
   }
   // No device-list stream exists before end-to-end encryption (m.device_list_update EDUs
   // number their changes from it): 0 names "no change seen yet".
-  co_return bj::object{{"user_id", user_id}, {"stream_id", 0}, {"devices", std::move(list)}};
+  bj::object answer{{"user_id", user_id}, {"stream_id", 0}, {"devices", std::move(list)}};
+  if (bj::value* master = keys.master_keys.if_contains(user_id)) {
+    answer["master_key"] = std::move(*master);
+  }
+  if (bj::value* self_signing = keys.self_signing_keys.if_contains(user_id)) {
+    answer["self_signing_key"] = std::move(*self_signing);
+  }
+  co_return answer;
 }
 
 asio::awaitable<bj::object> FederationReads::query_keys(bj::object device_keys) {
-  // Every local user asked about gets an entry, empty until devices can upload keys (end-to-end
-  // encryption); users of other servers are not ours to answer for and are left out.
-  bj::object answer;
-  for (const auto& [user_id, wanted] : device_keys) {
-    if (is_local(user_id, ctx_.server_name())) answer[user_id] = bj::object();
-  }
-  co_return bj::object{{"device_keys", std::move(answer)}};
+  // Every local user asked about gets an entry ({} without keys); users of other servers are
+  // not ours to answer for and are left out (LocalKeys skips them), as Synapse does.
+  KeysQueryAnswer keys = co_await local_keys_.query(parse_device_keys_query(device_keys), "");
+  co_return bj::object{{"device_keys", std::move(keys.device_keys)},
+                       {"master_keys", std::move(keys.master_keys)},
+                       {"self_signing_keys", std::move(keys.self_signing_keys)}};
 }
 
 asio::awaitable<bj::object> FederationReads::claim_keys(bj::object one_time_keys) {
-  // No one-time keys exist before end-to-end encryption: nothing to claim for anyone.
-  (void)one_time_keys;
-  co_return bj::object{{"one_time_keys", bj::object()}};
+  bj::object claimed = co_await local_keys_.claim(parse_one_time_keys_claim(one_time_keys));
+  co_return bj::object{{"one_time_keys", std::move(claimed)}};
 }
 
 }  // namespace myelin::services

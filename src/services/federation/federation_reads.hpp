@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "services/common/service_context.hpp"
+#include "services/e2ee/local_keys.hpp"
 #include "services/rooms/public_rooms.hpp"
 #include "services/rooms/room_service.hpp"
 
@@ -55,7 +56,8 @@ struct FederationPublicRoomsQuery {
 // their redacted copies. Errors are MatrixErrors.
 class FederationReads {
  public:
-  FederationReads(ServiceContext& ctx, RoomService& rooms) : ctx_(ctx), rooms_(rooms) {}
+  FederationReads(ServiceContext& ctx, RoomService& rooms)
+      : ctx_(ctx), rooms_(rooms), local_keys_(ctx) {}
 
   // GET /event/{eventId}: the PDU. 404 M_NOT_FOUND when unknown.
   asio::awaitable<boost::json::object> event(std::string origin, std::string event_id);
@@ -91,7 +93,8 @@ class FederationReads {
   asio::awaitable<PublicRoomsPage> public_rooms(FederationPublicRoomsQuery query);
   // GET /user/devices/{userId}: {user_id, stream_id, devices}.
   asio::awaitable<boost::json::object> user_devices(std::string user_id);
-  // POST /user/keys/query and /user/keys/claim: the answers for our users.
+  // POST /user/keys/query and /user/keys/claim: the answers for our users (others' are left
+  // out). Malformed requests → 400 M_BAD_JSON.
   asio::awaitable<boost::json::object> query_keys(boost::json::object device_keys);
   asio::awaitable<boost::json::object> claim_keys(boost::json::object one_time_keys);
 
@@ -110,6 +113,7 @@ class FederationReads {
 
   ServiceContext& ctx_;
   RoomService& rooms_;
+  LocalKeys local_keys_;
 };
 
 }  // namespace myelin::services

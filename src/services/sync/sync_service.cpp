@@ -1,14 +1,14 @@
-#include "services/sync/sync_service.hpp"
-
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "protocol/json/parse.hpp"
 #include "services/common/client_event.hpp"
+#include "services/e2ee/local_keys.hpp"
 #include "services/filter/filter_match.hpp"
 #include "services/push/push_rule_set.hpp"
 #include "services/sync/room_sync.hpp"
+#include "services/sync/sync_service.hpp"
 
 namespace myelin::services {
 
@@ -208,17 +208,24 @@ asio::awaitable<SyncService::Outcome> SyncService::compute(const SyncRequest& re
     }
     if (!presence.empty() || !account_data.empty()) outcome.has_updates = true;
 
-    outcome.response =
-        bj::object{{"next_batch", snapshot->next.to_string()},
-                   {"rooms", bj::object{{"join", std::move(join)},
-                                        {"invite", std::move(invite)},
-                                        {"leave", std::move(leave)},
-                                        {"knock", std::move(knock)}}},
-                   {"account_data", bj::object{{"events", std::move(account_data)}}},
-                   {"presence", bj::object{{"events", std::move(presence)}}},
-                   {"to_device", bj::object{{"events", bj::array{}}}},
-                   {"device_lists", bj::object{{"changed", bj::array{}}, {"left", bj::array{}}}},
-                   {"device_one_time_keys_count", bj::object{}}};
+    const bj::array unused_fallback =
+        string_array(store.e2ee_keys.unused_fallback_key_types(request.user_id, request.device_id));
+    outcome.response = bj::object{
+        {"next_batch", snapshot->next.to_string()},
+        {"rooms", bj::object{{"join", std::move(join)},
+                             {"invite", std::move(invite)},
+                             {"leave", std::move(leave)},
+                             {"knock", std::move(knock)}}},
+        {"account_data", bj::object{{"events", std::move(account_data)}}},
+        {"presence", bj::object{{"events", std::move(presence)}}},
+        {"to_device", bj::object{{"events", bj::array{}}}},
+        {"device_lists", bj::object{{"changed", bj::array{}}, {"left", bj::array{}}}},
+        // The syncing device's keys left to claim: clients upload more when few are.
+        {"device_one_time_keys_count", one_time_key_counts_json(store.e2ee_keys.one_time_key_counts(
+                                           request.user_id, request.device_id))},
+        {"device_unused_fallback_key_types", unused_fallback},
+        // MSC2732's unstable name, which Synapse sends too (older clients read it).
+        {"org.matrix.msc2732.device_unused_fallback_key_types", unused_fallback}};
     return outcome;
   };
   co_return co_await ctx_.db(std::move(build));
