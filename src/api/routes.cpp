@@ -7,6 +7,7 @@
 #include "api/media/media_routes.hpp"
 #include "api/routes.hpp"
 
+
 namespace myelin::api {
 
 using http::AuthKind;

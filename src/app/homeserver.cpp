@@ -10,6 +10,7 @@
 
 #include "api/routes.hpp"
 #include "app/homeserver.hpp"
+
 #include "app/rate_limit_hook.hpp"
 #include "app/server_signed_auth.hpp"
 #include "base/log.hpp"
