@@ -1,3 +1,5 @@
+#include "api/routes.hpp"
+
 #include "api/admin/admin_routes.hpp"
 #include "api/client/handlers.hpp"
 #include "api/client/report_handlers.hpp"
@@ -5,8 +7,6 @@
 #include "api/client/threepid_handlers.hpp"
 #include "api/federation/federation_routes.hpp"
 #include "api/media/media_routes.hpp"
-#include "api/routes.hpp"
-
 
 namespace myelin::api {
 

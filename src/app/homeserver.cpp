@@ -1,3 +1,5 @@
+#include "app/homeserver.hpp"
+
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,8 +11,6 @@
 #include <stdexcept>
 
 #include "api/routes.hpp"
-#include "app/homeserver.hpp"
-
 #include "app/rate_limit_hook.hpp"
 #include "app/server_signed_auth.hpp"
 #include "base/log.hpp"

@@ -1,3 +1,5 @@
+#include "services/sync/sync_service.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -8,7 +10,6 @@
 #include "services/filter/filter_match.hpp"
 #include "services/push/push_rule_set.hpp"
 #include "services/sync/room_sync.hpp"
-#include "services/sync/sync_service.hpp"
 
 namespace myelin::services {
 
