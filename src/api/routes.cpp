@@ -152,6 +152,8 @@ std::vector<http::Route> client_routes() {
       // Typing, receipts, read markers, presence.
       {Method::kPut, "/_matrix/client/(r0|v3)/rooms/{roomId}/typing/{userId}", kUser, kDefault,
        put_typing},
+      {Method::kPut, "/_matrix/client/(r0|v3)/sendToDevice/{eventType}/{txnId}", kUser, kDefault,
+       put_send_to_device},
       {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/receipt/{receiptType}/{eventId}",
        kUser, kDefault, post_receipt},
       {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/read_markers", kUser, kDefault,

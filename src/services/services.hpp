@@ -2,6 +2,8 @@
 
 #include "services/auth_support/uia_sessions.hpp"
 #include "services/common/service_context.hpp"
+#include "services/e2ee/device_lists.hpp"
+#include "services/e2ee/device_messages.hpp"
 #include "services/e2ee/key_service.hpp"
 #include "services/email/threepid_service.hpp"
 #include "services/federation/backfiller.hpp"
@@ -37,6 +39,8 @@ struct Services {
         rooms(context),
         room_admin(context, rooms),
         sync(context, rooms, typing),
+        device_messages(context),
+        device_lists(context, rooms, accounts),
         uia(context.now_ms),
         push_rules(std::make_shared<services::PushRuleStore>(context)),
         presence(context, rooms),
@@ -56,7 +60,9 @@ struct Services {
         federation_sender(context, rooms, typing, presence),
         membership_federation(context, rooms, federation_sender),
         federation_receiver(context, rooms, federation_sender),
-        backfiller(context, rooms) {}
+        backfiller(context, rooms) {
+    federation_sender.connect_e2ee(device_messages, device_lists);
+  }
 
   services::ServiceContext& ctx;
   services::AccountService accounts;
@@ -64,6 +70,8 @@ struct Services {
   services::RoomAdminService room_admin;  // Synapse Admin API: rooms, deletions, reports
   services::TypingService typing;
   services::SyncService sync;
+  services::DeviceMessages device_messages;  // sendToDevice: device inboxes, m.direct_to_device
+  services::DeviceLists device_lists;        // whose devices changed: /sync, m.device_list_update
   services::UiaSessions uia;
   // Shared: the rooms' push-actions hook (app/homeserver.cpp) holds it from database threads.
   std::shared_ptr<services::PushRuleStore> push_rules;

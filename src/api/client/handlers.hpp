@@ -105,6 +105,8 @@ Reply get_filter(RequestContext& ctx);
 
 // ephemeral_handlers.cpp
 Reply put_typing(RequestContext& ctx);
+// to_device_handlers.cpp
+Reply put_send_to_device(RequestContext& ctx);
 Reply post_receipt(RequestContext& ctx);
 Reply post_read_markers(RequestContext& ctx);
 Reply get_presence(RequestContext& ctx);

@@ -6,6 +6,8 @@
 
 #include "protocol/json/parse.hpp"
 #include "services/common/client_event.hpp"
+#include "services/e2ee/device_lists.hpp"
+#include "services/e2ee/device_messages.hpp"
 #include "services/e2ee/local_keys.hpp"
 #include "services/filter/filter_match.hpp"
 #include "services/push/push_rule_set.hpp"
@@ -209,18 +211,36 @@ asio::awaitable<SyncService::Outcome> SyncService::compute(const SyncRequest& re
     }
     if (!presence.empty() || !account_data.empty()) outcome.has_updates = true;
 
+    // End-to-end encryption's plumbing: messages for this device, whose keys to fetch again.
+    SyncToken next = snapshot->next;
+    ToDeviceSync to_device =
+        to_device_for_sync(store, request.user_id, request.device_id,
+                           request.since ? snapshot->since.to_device_position() : 0, to);
+    next.to_device = to_device.delivered_through;
+    DeviceListSync device_lists;
+    if (since != 0) {
+      device_lists = device_lists_for_sync(store, request.user_id, since, to, snapshot->memberships,
+                                           active, snapshot->rooms);
+    }
+    if (!to_device.events.empty() || !device_lists.changed.empty() || !device_lists.left.empty()) {
+      outcome.has_updates = true;
+    }
+
     const bj::array unused_fallback =
         string_array(store.e2ee_keys.unused_fallback_key_types(request.user_id, request.device_id));
     outcome.response = bj::object{
-        {"next_batch", snapshot->next.to_string()},
+        {"next_batch", next.to_string()},
         {"rooms", bj::object{{"join", std::move(join)},
                              {"invite", std::move(invite)},
                              {"leave", std::move(leave)},
                              {"knock", std::move(knock)}}},
         {"account_data", bj::object{{"events", std::move(account_data)}}},
         {"presence", bj::object{{"events", std::move(presence)}}},
-        {"to_device", bj::object{{"events", bj::array{}}}},
-        {"device_lists", bj::object{{"changed", bj::array{}}, {"left", bj::array{}}}},
+        {"to_device", bj::object{{"events", std::move(to_device.events)}}},
+        {"device_lists",
+         bj::object{
+             {"changed", bj::array(device_lists.changed.begin(), device_lists.changed.end())},
+             {"left", bj::array(device_lists.left.begin(), device_lists.left.end())}}},
         // The syncing device's keys left to claim: clients upload more when few are.
         {"device_one_time_keys_count", one_time_key_counts_json(store.e2ee_keys.one_time_key_counts(
                                            request.user_id, request.device_id))},

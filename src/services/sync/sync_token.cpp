@@ -16,7 +16,9 @@ bool parse_number(std::string_view text, Int& out) {
 }  // namespace
 
 std::string SyncToken::to_string() const {
-  return "s" + std::to_string(position) + "_" + std::to_string(typing);
+  std::string text = "s" + std::to_string(position) + "_" + std::to_string(typing);
+  if (to_device && *to_device < position) text += "_" + std::to_string(*to_device);
+  return text;
 }
 
 std::optional<SyncToken> SyncToken::parse(std::string_view text) {
@@ -24,10 +26,18 @@ std::optional<SyncToken> SyncToken::parse(std::string_view text) {
   const std::size_t underscore = text.find('_');
   if (underscore == std::string_view::npos) return std::nullopt;
   SyncToken token;
+  std::string_view typing = text.substr(underscore + 1);
+  if (const std::size_t second = typing.find('_'); second != std::string_view::npos) {
+    std::int64_t to_device = 0;
+    if (!parse_number(typing.substr(second + 1), to_device)) return std::nullopt;
+    token.to_device = to_device;
+    typing = typing.substr(0, second);
+  }
   if (!parse_number(text.substr(1, underscore - 1), token.position) ||
-      !parse_number(text.substr(underscore + 1), token.typing)) {
+      !parse_number(typing, token.typing)) {
     return std::nullopt;
   }
+  if (token.to_device && *token.to_device > token.position) return std::nullopt;
   return token;
 }
 

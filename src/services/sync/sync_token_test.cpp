@@ -28,10 +28,24 @@ TEST(SyncTokenTest, RoundTrips) {
   EXPECT_EQ(zero->typing, 0u);
 }
 
+TEST(SyncTokenTest, CarriesToDevicePositionOnlyWhenBehind) {
+  SyncToken behind{12, 3, 9};
+  EXPECT_EQ(behind.to_string(), "s12_3_9");
+  auto parsed = SyncToken::parse("s12_3_9");
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->position, 12);
+  EXPECT_EQ(parsed->typing, 3u);
+  EXPECT_EQ(parsed->to_device_position(), 9);
+  // Caught up: the short form, and the to-device position is the stream position.
+  EXPECT_EQ((SyncToken{12, 3, 12}).to_string(), "s12_3");
+  EXPECT_EQ(SyncToken::parse("s12_3")->to_device_position(), 12);
+}
+
 TEST(SyncTokenTest, RefusesWhatWeDidNotIssue) {
   for (const char* bad :
-       {"", "s", "s1", "s1_", "s_1", "s12", "x12_3", "S12_3", "s-1_3", "s1_-3", "s1_2_3", "s1a_3",
-        "s1_3 ", " s1_3", "s+1_3", "t12", "s99999999999999999999_1"}) {
+       {"",        "s",     "s1",    "s1_",    "s_1",   "s12",   "x12_3",
+        "S12_3",   "s-1_3", "s1_-3", "s1_2_3", "s1a_3", "s5_1_", "s5_1_2_3",
+        "s5_1_-2", "s5__2", "s1_3 ", " s1_3",  "s+1_3", "t12",   "s99999999999999999999_1"}) {
     EXPECT_FALSE(SyncToken::parse(bad).has_value()) << '"' << bad << '"';
   }
 }

@@ -159,16 +159,20 @@ asio::awaitable<void> AccountService::set_password(std::string user_id, std::str
   std::string new_hash = co_await ctx_.cpu(std::move(hash));
   auto change = [&store, user_id, new_hash, logout_devices, keep_device] {
     store.accounts.set_password_hash(user_id, new_hash);
-    if (!logout_devices) return std::vector<std::string>{};
-    std::vector<std::string> dropped;
+    Removed removed;
+    if (!logout_devices) return removed;
     for (const std::string& token : store.accounts.tokens_of_user(user_id)) {
       auto owner = store.accounts.token_owner(token);
-      if (owner && owner->device_id != keep_device.value_or("")) dropped.push_back(token);
+      if (owner && owner->device_id != keep_device.value_or("")) removed.tokens.push_back(token);
+    }
+    for (const storage::DeviceRecord& device : store.accounts.devices(user_id)) {
+      if (device.device_id != keep_device) removed.device_ids.push_back(device.device_id);
     }
     store.accounts.delete_devices_except(user_id, keep_device);
-    return dropped;
+    return removed;
   };
-  forget_tokens(co_await ctx_.db(std::move(change)));
+  Removed gone = co_await ctx_.db(std::move(change));
+  co_await removed(user_id, std::move(gone));
 }
 
 asio::awaitable<void> AccountService::logout(std::string token) {
@@ -177,34 +181,57 @@ asio::awaitable<void> AccountService::logout(std::string token) {
   co_await delete_device(session->user_id, session->device_id);
 }
 
+namespace {
+
+std::vector<std::string> device_ids_of(storage::Store& store, const std::string& user_id) {
+  std::vector<std::string> ids;
+  for (const storage::DeviceRecord& device : store.accounts.devices(user_id)) {
+    ids.push_back(device.device_id);
+  }
+  return ids;
+}
+
+}  // namespace
+
 asio::awaitable<void> AccountService::logout_all(std::string user_id) {
   storage::Store& store = ctx_.store;
   auto drop = [&store, user_id] {
-    auto tokens = store.accounts.tokens_of_user(user_id);
+    Removed removed{store.accounts.tokens_of_user(user_id), device_ids_of(store, user_id)};
     store.accounts.delete_devices_except(user_id, std::nullopt);
-    return tokens;
+    return removed;
   };
-  forget_tokens(co_await ctx_.db(std::move(drop)));
+  Removed gone = co_await ctx_.db(std::move(drop));
+  co_await removed(user_id, std::move(gone));
 }
 
 asio::awaitable<void> AccountService::delete_device(std::string user_id, std::string device_id) {
   storage::Store& store = ctx_.store;
   auto drop = [&store, user_id, device_id] {
-    auto tokens = store.accounts.tokens_of_device(user_id, device_id);
+    Removed removed{store.accounts.tokens_of_device(user_id, device_id), {}};
+    if (store.accounts.device(user_id, device_id)) removed.device_ids.push_back(device_id);
     store.accounts.delete_device(user_id, device_id);
-    return tokens;
+    return removed;
   };
-  forget_tokens(co_await ctx_.db(std::move(drop)));
+  Removed gone = co_await ctx_.db(std::move(drop));
+  co_await removed(user_id, std::move(gone));
 }
 
 asio::awaitable<void> AccountService::deactivate(std::string user_id) {
   storage::Store& store = ctx_.store;
   auto drop = [&store, user_id] {
-    auto tokens = store.accounts.tokens_of_user(user_id);
+    Removed removed{store.accounts.tokens_of_user(user_id), device_ids_of(store, user_id)};
     store.accounts.deactivate(user_id);
-    return tokens;
+    return removed;
   };
-  forget_tokens(co_await ctx_.db(std::move(drop)));
+  Removed gone = co_await ctx_.db(std::move(drop));
+  co_await removed(user_id, std::move(gone));
+}
+
+asio::awaitable<void> AccountService::removed(std::string user_id, Removed removed) {
+  forget_tokens(removed.tokens);
+  if (devices_removed_ && !removed.device_ids.empty()) {
+    co_await devices_removed_(std::move(user_id), std::move(removed.device_ids));
+  }
 }
 
 void AccountService::forget_tokens(const std::vector<std::string>& tokens) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -65,6 +66,13 @@ class AccountService {
   asio::awaitable<void> delete_device(std::string user_id, std::string device_id);
   asio::awaitable<void> deactivate(std::string user_id);
 
+  // Told, after the fact, which of a user's devices were removed (logout, deletion, a password
+  // change that logs others out, deactivation): device lists (DeviceLists) count them as
+  // changes. Set once by the composition, before requests arrive.
+  using DevicesRemoved = std::function<asio::awaitable<void>(std::string user_id,
+                                                             std::vector<std::string> device_ids)>;
+  void on_devices_removed(DevicesRemoved hook) { devices_removed_ = std::move(hook); }
+
   // Drops the user's cached sessions, so that the next request sees a changed admin flag or
   // account state from the store.
   void forget_sessions_of(const std::string& user_id);
@@ -78,8 +86,15 @@ class AccountService {
                                               std::optional<std::string> device_id,
                                               std::optional<std::string> display_name);
   void forget_tokens(const std::vector<std::string>& tokens);
+  // Forgets the tokens and tells the hook which devices went.
+  struct Removed {
+    std::vector<std::string> tokens;
+    std::vector<std::string> device_ids;
+  };
+  asio::awaitable<void> removed(std::string user_id, Removed removed);
 
   ServiceContext& ctx_;
+  DevicesRemoved devices_removed_;
   std::mutex tokens_mutex_;
   std::unordered_map<std::string, Session> tokens_;
 };

@@ -40,6 +40,9 @@ CREATE TABLE device_list_changes (
   prev_stream_id {{BIGINT}}
 );
 CREATE INDEX device_list_changes_by_user ON device_list_changes (user_id, stream_id);
+-- A room's membership changes since a sync token (who began or stopped sharing it), without
+-- reading every member of a large room.
+CREATE INDEX room_memberships_by_room_stream ON room_memberships (room_id, stream_ordering);
 )sql";
 
 }  // namespace

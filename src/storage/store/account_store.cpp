@@ -29,10 +29,12 @@ DeviceRecord read_device(const Row& row) {
 constexpr const char* kDeviceColumns =
     "SELECT user_id, device_id, display_name, last_seen_ts, last_seen_ip FROM devices ";
 
-// A device's end-to-end encryption keys go with the device (E2eeKeyStore's tables): its
-// one-time keys must never be handed out once it is gone.
-void delete_device_keys(Connection& c, const std::string& where, const sql::Params& params) {
-  for (const char* table : {"e2e_device_keys", "e2e_one_time_keys", "e2e_fallback_keys"}) {
+// A device's end-to-end encryption keys (E2eeKeyStore's tables) and its waiting to-device
+// messages (DeviceInboxStore's) go with the device: its one-time keys must never be handed out
+// once it is gone, and nobody will ever collect its messages.
+void delete_device_e2ee_data(Connection& c, const std::string& where, const sql::Params& params) {
+  for (const char* table :
+       {"e2e_device_keys", "e2e_one_time_keys", "e2e_fallback_keys", "device_inbox"}) {
     c.execute(std::string("DELETE FROM ") + table + " WHERE " + where, params);
   }
 }
@@ -93,7 +95,7 @@ void AccountStore::deactivate(const std::string& user_id) {
     // The addresses become free for other accounts, as Synapse does.
     c.execute("DELETE FROM user_threepids WHERE user_id = ?", {user_id});
     c.execute("DELETE FROM pushers WHERE user_id = ?", {user_id});
-    delete_device_keys(c, "user_id = ?", {user_id});
+    delete_device_e2ee_data(c, "user_id = ?", {user_id});
     tx.commit();
   });
 }
@@ -205,7 +207,7 @@ void AccountStore::delete_device(const std::string& user_id, const std::string& 
               {user_id, device_id});
     c.execute("DELETE FROM devices WHERE user_id = ? AND device_id = ?", {user_id, device_id});
     c.execute("DELETE FROM pushers WHERE user_id = ? AND device_id = ?", {user_id, device_id});
-    delete_device_keys(c, "user_id = ? AND device_id = ?", {user_id, device_id});
+    delete_device_e2ee_data(c, "user_id = ? AND device_id = ?", {user_id, device_id});
     tx.commit();
   });
 }
@@ -218,7 +220,7 @@ void AccountStore::delete_devices_except(const std::string& user_id,
     c.execute("DELETE FROM access_tokens WHERE user_id = ? AND device_id != ?", {user_id, keep});
     c.execute("DELETE FROM devices WHERE user_id = ? AND device_id != ?", {user_id, keep});
     c.execute("DELETE FROM pushers WHERE user_id = ? AND device_id != ?", {user_id, keep});
-    delete_device_keys(c, "user_id = ? AND device_id != ?", {user_id, keep});
+    delete_device_e2ee_data(c, "user_id = ? AND device_id != ?", {user_id, keep});
     tx.commit();
   });
 }

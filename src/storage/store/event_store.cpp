@@ -490,6 +490,21 @@ std::int64_t EventStore::max_stream_ordering() {
   });
 }
 
+std::vector<MembershipRecord> EventStore::membership_changes(const std::string& room_id,
+                                                             std::int64_t after,
+                                                             std::int64_t up_to) {
+  return db_.read([&](Connection& c) {
+    std::vector<MembershipRecord> list;
+    for (const Row& row :
+         c.query(std::string(kMembershipColumns) + "WHERE room_id = ? AND stream_ordering > ?"
+                                                   " AND stream_ordering <= ?",
+                 {room_id, after, up_to})) {
+      list.push_back(read_membership(row));
+    }
+    return list;
+  });
+}
+
 std::vector<MembershipRecord> EventStore::memberships_of_user(const std::string& user_id) {
   return db_.read([&](Connection& c) {
     std::vector<MembershipRecord> list;

@@ -80,6 +80,9 @@ class EventStore {
 
   std::vector<MembershipRecord> memberships_of_user(const std::string& user_id);
   std::vector<MembershipRecord> members(const std::string& room_id);
+  // The room's members whose membership changed at a position in (after, up_to].
+  std::vector<MembershipRecord> membership_changes(const std::string& room_id, std::int64_t after,
+                                                   std::int64_t up_to);
   std::optional<MembershipRecord> membership(const std::string& room_id,
                                              const std::string& user_id);
   void forget(const std::string& room_id, const std::string& user_id);

@@ -1,5 +1,7 @@
 #include "storage/store/store.hpp"
 
+#include <algorithm>
+
 #include "storage/schema/schema_migrations.hpp"
 #include "storage/sql/migrator.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
@@ -7,7 +9,8 @@
 namespace myelin::storage {
 
 Store::Store(std::unique_ptr<sql::Database> db) : db_(std::move(db)) {
-  stream_.start_after(events.max_stream_ordering());
+  stream_.start_after(std::max(
+      {events.max_stream_ordering(), device_inbox.max_stream_id(), device_lists.max_stream_id()}));
 }
 
 std::unique_ptr<Store> Store::open_sqlite(const std::string& path) {

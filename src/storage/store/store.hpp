@@ -5,6 +5,8 @@
 
 #include "storage/sql/database.hpp"
 #include "storage/store/account_store.hpp"
+#include "storage/store/device_inbox_store.hpp"
+#include "storage/store/device_list_store.hpp"
 #include "storage/store/e2ee_key_store.hpp"
 #include "storage/store/event_store.hpp"
 #include "storage/store/external_id_store.hpp"
@@ -56,6 +58,8 @@ class Store {
   PusherStore pushers{*db_};
   FederationSenderStore federation_sender{*db_};  // outbox and destinations' back-off
   ServerKeyStore server_keys{*db_};               // other servers' verify keys
+  DeviceInboxStore device_inbox{*db_, stream_};   // to-device messages waiting for their device
+  DeviceListStore device_lists{*db_, stream_};    // whose devices changed when
   E2eeKeyStore e2ee_keys{*db_};                   // devices' end-to-end encryption keys
 };
 

@@ -43,10 +43,10 @@ boost::asio::awaitable<void> EduReceiver::receive(std::string origin, bj::object
     co_await receipts(std::move(origin), std::move(content));
   } else if (type == "m.presence") {
     co_await presence(std::move(origin), std::move(content));
-  } else if (type == "m.device_list_update" || type == "m.direct_to_device" ||
-             type == "m.signing_key_update") {
-    log::debug(kLog, "{} EDU from {} ignored: end-to-end encryption is not supported yet", type,
-               origin);
+  } else if (type == "m.direct_to_device" && device_messages_) {
+    co_await device_messages_->receive(std::move(origin), std::move(content));
+  } else if ((type == "m.device_list_update" || type == "m.signing_key_update") && device_lists_) {
+    co_await device_lists_->receive_update(std::move(origin), type, std::move(content));
   } else {
     log::debug(kLog, "unknown EDU type {} from {}: ignored", type, origin);
   }

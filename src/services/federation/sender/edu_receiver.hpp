@@ -5,6 +5,8 @@
 #include <string>
 
 #include "services/common/service_context.hpp"
+#include "services/e2ee/device_lists.hpp"
+#include "services/e2ee/device_messages.hpp"
 #include "services/rooms/room_service.hpp"
 #include "services/sync/typing_service.hpp"
 
@@ -16,7 +18,9 @@ namespace myelin::services {
 //   m.typing  → TypingService (remote typing lasts kRemoteTypingMs unless renewed)
 //   m.receipt → m.read receipts, for events of the room we hold
 //   m.presence → the users' presence, when they share a room with us
-//   m.device_list_update, m.direct_to_device, m.signing_key_update → ignored until E2EE.
+//   m.direct_to_device → DeviceMessages (our users' device inboxes)
+//   m.device_list_update, m.signing_key_update → DeviceLists (changes our users' clients see)
+// The last three are dropped until set_e2ee() connected their services.
 class EduReceiver {
  public:
   // Synapse's federation typing timeout: remote servers renew typing well within it.
@@ -26,6 +30,11 @@ class EduReceiver {
       : ctx_(ctx), rooms_(rooms), typing_(typing) {}
 
   boost::asio::awaitable<void> receive(std::string origin, boost::json::object edu);
+
+  void set_e2ee(DeviceMessages* messages, DeviceLists* lists) {
+    device_messages_ = messages;
+    device_lists_ = lists;
+  }
 
  private:
   boost::asio::awaitable<void> typing(std::string origin, boost::json::object content);
@@ -41,6 +50,8 @@ class EduReceiver {
   ServiceContext& ctx_;
   RoomService& rooms_;
   TypingService& typing_;
+  DeviceMessages* device_messages_ = nullptr;
+  DeviceLists* device_lists_ = nullptr;
 };
 
 }  // namespace myelin::services

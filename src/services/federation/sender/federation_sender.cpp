@@ -67,6 +67,15 @@ FederationSender::FederationSender(ServiceContext& ctx, RoomService& rooms, Typi
 
 FederationSender::~FederationSender() { stop(); }
 
+void FederationSender::connect_e2ee(DeviceMessages& messages, DeviceLists& lists) {
+  auto send = [this](std::string destination, bj::object edu) -> asio::awaitable<void> {
+    return send_edu(std::move(destination), std::move(edu));
+  };
+  messages.set_remote_sender(send);
+  lists.set_remote_sender(send);
+  edus_in_.set_e2ee(&messages, &lists);
+}
+
 void FederationSender::set_transport(FederationTransport* transport) {
   transport_ = transport;
   if (!transport) return;

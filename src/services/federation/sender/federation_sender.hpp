@@ -50,6 +50,9 @@ class FederationSender {
   // The transport is wired by the composition root after construction; nothing is sent before.
   // Setting it wakes every queue with work.
   void set_transport(FederationTransport* transport);
+  // End-to-end encryption's EDUs, both ways: to-device messages and device-list changes of
+  // local users go out through this sender, and those other servers send arrive at the services.
+  void connect_e2ee(DeviceMessages& messages, DeviceLists& lists);
   // Starts sending on `executor`: queues with persisted rows resume. Until then items are only
   // persisted.
   void start(boost::asio::any_io_executor executor);

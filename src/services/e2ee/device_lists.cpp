@@ -1,0 +1,177 @@
+#include "services/e2ee/device_lists.hpp"
+
+#include <boost/json/parse.hpp>
+#include <set>
+#include <utility>
+
+#include "base/log.hpp"
+#include "protocol/json/access.hpp"
+
+namespace myelin::services {
+
+namespace asio = boost::asio;
+namespace bj = boost::json;
+
+namespace {
+
+constexpr const char* kLog = "e2ee";
+
+std::string server_of_user(const std::string& user_id) {
+  const std::size_t colon = user_id.find(':');
+  return colon == std::string::npos ? std::string() : user_id.substr(colon + 1);
+}
+
+// What an m.device_list_update says about the device, read in the change's database job.
+struct RecordedChange {
+  storage::DeviceListChange change;
+  std::optional<std::string> display_name;
+  std::optional<std::string> keys_json;
+};
+
+}  // namespace
+
+DeviceLists::DeviceLists(ServiceContext& ctx, RoomService& rooms, AccountService& accounts)
+    : ctx_(ctx), rooms_(rooms) {
+  accounts.on_devices_removed(
+      [this](std::string user_id, std::vector<std::string> device_ids) -> asio::awaitable<void> {
+        for (std::string& device_id : device_ids) {
+          co_await device_changed(user_id, std::move(device_id), true);
+        }
+      });
+}
+
+asio::awaitable<DeviceLists::Audience> DeviceLists::audience_of(std::string user_id) {
+  storage::Store& store = ctx_.store;
+  auto load = [&store, user_id] { return store.events.memberships_of_user(user_id); };
+  std::vector<storage::MembershipRecord> memberships = co_await ctx_.db(std::move(load));
+  std::set<std::string> local_users, servers;
+  for (const storage::MembershipRecord& m : memberships) {
+    if (m.membership != "join") continue;
+    RoomStatePtr room = co_await rooms_.room(m.room_id);
+    if (!room) continue;
+    local_users.insert(room->joined_local_users.begin(), room->joined_local_users.end());
+    for (const std::string& member : room->joined_users()) {
+      servers.insert(server_of_user(member));
+    }
+  }
+  servers.erase(ctx_.server_name());
+  co_return Audience{{local_users.begin(), local_users.end()}, {servers.begin(), servers.end()}};
+}
+
+asio::awaitable<void> DeviceLists::device_changed(std::string user_id, std::string device_id,
+                                                  bool deleted) {
+  storage::Store& store = ctx_.store;
+  auto record = [&store, user_id, device_id, deleted] {
+    RecordedChange recorded{store.device_lists.record_change(user_id, device_id), {}, {}};
+    if (!deleted) {
+      if (auto device = store.accounts.device(user_id, device_id)) {
+        recorded.display_name = device->display_name;
+      }
+      recorded.keys_json = store.e2ee_keys.device_keys(user_id, device_id);
+    }
+    return recorded;
+  };
+  RecordedChange recorded = co_await ctx_.db(std::move(record));
+  Audience audience = co_await audience_of(user_id);
+  // The user's own other devices learn it too, rooms or not.
+  audience.local_users.push_back(user_id);
+  ctx_.notifier.notify(audience.local_users);
+  if (audience.servers.empty() || !remote_sender_) co_return;
+
+  bj::array prev_id;
+  if (recorded.change.prev_stream_id) prev_id.push_back(*recorded.change.prev_stream_id);
+  bj::object content{{"user_id", user_id},
+                     {"device_id", device_id},
+                     {"stream_id", recorded.change.stream_id},
+                     {"prev_id", std::move(prev_id)},
+                     {"deleted", deleted}};
+  if (recorded.display_name) content["device_display_name"] = *recorded.display_name;
+  if (recorded.keys_json) {
+    boost::system::error_code error;
+    bj::value keys = bj::parse(*recorded.keys_json, error);
+    if (!error && keys.is_object()) content["keys"] = std::move(keys);
+  }
+  for (const std::string& server : audience.servers) {
+    bj::object edu{{"edu_type", "m.device_list_update"}, {"content", content}};
+    co_await remote_sender_(server, std::move(edu));
+  }
+}
+
+asio::awaitable<void> DeviceLists::receive_update(std::string origin, std::string edu_type,
+                                                  bj::object content) {
+  const auto user = json::find_string(content, "user_id");
+  if (!user || server_of_user(std::string(*user)) != origin) {
+    log::debug(kLog, "{} from {} about another server's user: dropped", edu_type, origin);
+    co_return;
+  }
+  std::string user_id(*user);
+  std::string device_id(json::find_string(content, "device_id").value_or(""));
+  Audience audience = co_await audience_of(user_id);
+  if (audience.local_users.empty()) {
+    log::debug(kLog, "{} from {} about {}, who shares no room with us: dropped", edu_type, origin,
+               user_id);
+    co_return;
+  }
+  storage::Store& store = ctx_.store;
+  auto record = [&store, user_id, device_id] {
+    return store.device_lists.record_change(user_id, device_id);
+  };
+  co_await ctx_.db(std::move(record));
+  ctx_.notifier.notify(audience.local_users);
+}
+
+DeviceListSync device_lists_for_sync(storage::Store& store, const std::string& user_id,
+                                     std::int64_t since, std::int64_t to,
+                                     const std::vector<storage::MembershipRecord>& memberships,
+                                     const std::set<std::string>& active_rooms,
+                                     const std::map<std::string, RoomStatePtr>& rooms) {
+  auto room_of = [&rooms](const std::string& room_id) -> const RoomState* {
+    auto found = rooms.find(room_id);
+    return found == rooms.end() ? nullptr : found->second.get();
+  };
+  // Who shares a room with the user now.
+  std::set<std::string> shared;
+  for (const storage::MembershipRecord& m : memberships) {
+    if (m.membership != "join" || m.stream_ordering > to) continue;
+    if (const RoomState* room = room_of(m.room_id)) {
+      for (const std::string& member : room->joined_users()) shared.insert(member);
+    }
+  }
+  std::set<std::string> changed, left;
+  const std::set<std::string> devices_changed = store.device_lists.changed_users(since, to);
+  for (const std::string& changed_user : devices_changed) {
+    if (changed_user == user_id || shared.count(changed_user)) changed.insert(changed_user);
+  }
+  for (const storage::MembershipRecord& m : memberships) {
+    if (m.stream_ordering > to) continue;
+    const RoomState* room = room_of(m.room_id);
+    if (!room) continue;
+    if (m.stream_ordering > since) {
+      // The user joined (everyone there is new to share a room with) or left (those it shares
+      // no other room with are gone).
+      for (const std::string& member : room->joined_users()) {
+        if (m.membership == "join") {
+          changed.insert(member);
+        } else if (!shared.count(member)) {
+          left.insert(member);
+        }
+      }
+    } else if (m.membership == "join" && active_rooms.count(m.room_id)) {
+      // Already there: others who joined or left since.
+      for (const storage::MembershipRecord& other :
+           store.events.membership_changes(m.room_id, since, to)) {
+        if (other.membership == "join") {
+          changed.insert(other.user_id);
+        } else if (!shared.count(other.user_id)) {
+          left.insert(other.user_id);
+        }
+      }
+    }
+  }
+  // Joining does not make the user's own keys news; its own device changes are.
+  if (!devices_changed.count(user_id)) changed.erase(user_id);
+  left.erase(user_id);
+  return {{changed.begin(), changed.end()}, {left.begin(), left.end()}};
+}
+
+}  // namespace myelin::services

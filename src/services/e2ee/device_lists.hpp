@@ -1,0 +1,74 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "services/common/service_context.hpp"
+#include "services/rooms/room_service.hpp"
+#include "services/users/account_service.hpp"
+
+namespace myelin::services {
+
+// Device-list tracking (spec client-server "Tracking the device list for a user", server-server
+// "Device Management"): whenever a user's devices change — a device appears with keys, is
+// renamed, re-keyed or deleted — clients of everyone sharing a room with them must learn it
+// (device_lists.changed in /sync) so that they fetch the keys again before encrypting.
+// Local changes are recorded on the stream, wake those users' syncs and go to every other server
+// sharing a room as m.device_list_update EDUs; other servers' updates (and m.signing_key_update)
+// are recorded for their users the same way. Remote users' device lists are not cached here:
+// key queries ask their server each time, so an update only has to say "changed".
+//
+// Constructing it hooks AccountService: deleted devices are changes too.
+class DeviceLists {
+ public:
+  using RemoteSender =
+      std::function<boost::asio::awaitable<void>(std::string destination, boost::json::object edu)>;
+
+  DeviceLists(ServiceContext& ctx, RoomService& rooms, AccountService& accounts);
+
+  // The federation sender installs it; until then nothing goes to other servers.
+  void set_remote_sender(RemoteSender sender) { remote_sender_ = std::move(sender); }
+
+  // A local user's device appeared with keys, was renamed or re-keyed (or, `deleted`, is gone).
+  boost::asio::awaitable<void> device_changed(std::string user_id, std::string device_id,
+                                              bool deleted = false);
+
+  // m.device_list_update or m.signing_key_update from `origin` about one of its users.
+  boost::asio::awaitable<void> receive_update(std::string origin, std::string edu_type,
+                                              boost::json::object content);
+
+ private:
+  // Local users sharing a room with `user_id`, and the other servers in those rooms.
+  struct Audience {
+    std::vector<std::string> local_users;
+    std::vector<std::string> servers;
+  };
+  boost::asio::awaitable<Audience> audience_of(std::string user_id);
+
+  ServiceContext& ctx_;
+  RoomService& rooms_;
+  RemoteSender remote_sender_;
+};
+
+// The device_lists section of an incremental /sync for `user_id` between stream positions
+// (since, to]: `changed` — users sharing a room whose devices changed, who began sharing one
+// (they or the syncing user joined), and the syncing user itself; `left` — users who no
+// longer share any room. `active_rooms`: the rooms with events in (since, to] (only their
+// memberships can have changed). Blocking: run on the database pool.
+struct DeviceListSync {
+  std::vector<std::string> changed;
+  std::vector<std::string> left;
+};
+DeviceListSync device_lists_for_sync(storage::Store& store, const std::string& user_id,
+                                     std::int64_t since, std::int64_t to,
+                                     const std::vector<storage::MembershipRecord>& memberships,
+                                     const std::set<std::string>& active_rooms,
+                                     const std::map<std::string, RoomStatePtr>& rooms);
+
+}  // namespace myelin::services
