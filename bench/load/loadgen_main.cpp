@@ -103,7 +103,8 @@ void print_wakeup(std::string_view prefix, const WakeupResult& result) {
 }
 
 // CPU used by the server and by this load generator between construction and print(), as a
-// share of one core: on a 2-core machine, the two together can reach 200%.
+// share of one core: on a 2-core machine, the two together can reach 200%. The server's CPU time
+// per message sent is the figure that other work on a shared machine disturbs least.
 class CpuMeter {
  public:
   explicit CpuMeter(int server_pid)
@@ -112,7 +113,7 @@ class CpuMeter {
         server_start_(server_pid > 0 ? process_cpu_seconds(server_pid) : std::nullopt),
         self_start_(process_cpu_seconds(getpid())) {}
 
-  void print(std::string_view prefix) const {
+  void print(std::string_view prefix, std::size_t messages) const {
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     if (wall <= 0) return;
@@ -120,6 +121,10 @@ class CpuMeter {
     if (server_start_) {
       if (const auto now = process_cpu_seconds(server_pid_)) {
         print_figure(p + "server CPU %", 100 * (*now - *server_start_) / wall, 0);
+        if (messages > 0) {
+          print_figure(p + "server CPU ms per message",
+                       1000 * (*now - *server_start_) / static_cast<double>(messages), 3);
+        }
       }
     }
     if (self_start_) {
@@ -164,8 +169,9 @@ void run_loaded_wakeup(const Options& options, const ServerAddress& server, cons
   }
   stop = true;
   load_thread.join();
-  print_throughput("wakeup under load: ", load.get(), false);
-  cpu.print("wakeup under load: ");
+  const ThroughputResult loaded = load.get();
+  print_throughput("wakeup under load: ", loaded, false);
+  cpu.print("wakeup under load: ", loaded.sent);
   if (probe_error) std::rethrow_exception(probe_error);
   print_wakeup("wakeup under load ", *probe);
 }
@@ -237,10 +243,10 @@ int main(int argc, char** argv) {
           std::chrono::duration<double>(options.duration_seconds));
       const LoadControl control{.deadline = std::chrono::steady_clock::now() + duration};
       const CpuMeter cpu(options.server_pid);
-      print_throughput(
-          "", run_to_completion(io, run_throughput(server, *world, options.senders, control)),
-          true);
-      cpu.print("");
+      const ThroughputResult result =
+          run_to_completion(io, run_throughput(server, *world, options.senders, control));
+      print_throughput("", result, true);
+      cpu.print("", result.sent);
       print_rss(options.server_pid, "after throughput");
     });
   }
