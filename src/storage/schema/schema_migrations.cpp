@@ -195,6 +195,7 @@ const std::vector<sql::Migration>& schema_migrations() {
       migration_v13_remote_events(),
       migration_v14_device_messages(),
       migration_v15_e2ee_keys(),
+      migration_v16_unread_counts(),
   };
   return migrations;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "storage/sql/transaction.hpp"
+#include "storage/store/unread_counts.hpp"
 
 namespace myelin::storage {
 
@@ -184,13 +185,7 @@ EventStore::PersistOutcome EventStore::persist_in(Connection& c, const NewEvent&
     }
     c.execute("INSERT INTO forward_extremities (room_id, event_id) VALUES (?, ?)",
               {e.room_id, e.event_id});
-    for (const PushAction& action : in.push_actions) {
-      c.execute(
-          "INSERT INTO event_push_actions (room_id, user_id, stream_ordering, event_id, highlight,"
-          " thread_id) VALUES (?, ?, ?, ?, ?, ?)",
-          {e.room_id, action.user_id, position, e.event_id, action.highlight ? 1 : 0,
-           action.thread_id});
-    }
+    record_notifications(c, e.room_id, position, e.event_id, in.push_actions);
     return {position, std::nullopt};
   }
 }
@@ -556,13 +551,8 @@ std::optional<std::string> EventStore::invite_stripped_state(const std::string& 
 std::pair<std::int64_t, std::int64_t> EventStore::unread_counts(const std::string& user_id,
                                                                 const std::string& room_id,
                                                                 std::int64_t after_stream) {
-  return db_.read([&](Connection& c) {
-    Row row = c.query_one(
-        "SELECT count(*), coalesce(sum(highlight), 0) FROM event_push_actions"
-        " WHERE user_id = ? AND room_id = ? AND stream_ordering > ?",
-        {user_id, room_id, after_stream});
-    return std::pair{row.int64(0), row.int64(1)};
-  });
+  return db_.read(
+      [&](Connection& c) { return unread_counts_in(c, user_id, room_id, after_stream); });
 }
 
 }  // namespace myelin::storage

@@ -1,6 +1,7 @@
 #include "storage/store/room_admin_store.hpp"
 
 #include "storage/sql/transaction.hpp"
+#include "storage/store/unread_counts.hpp"
 
 namespace myelin::storage {
 
@@ -231,10 +232,11 @@ std::int64_t RoomAdminStore::purge_history(const std::string& room_id, std::int6
       doomed.emplace_back(row.int64(0), row.text(1));
     }
     for (const auto& [position, event_id] : doomed) {
-      c.execute("DELETE FROM event_push_actions WHERE room_id = ? AND stream_ordering = ?",
+      c.execute("DELETE FROM event_notifications WHERE room_id = ? AND stream_ordering = ?",
                 {room_id, position});
       c.execute("DELETE FROM events WHERE stream_ordering = ?", {position});
     }
+    if (!doomed.empty()) recount_room_unread(c, room_id);  // purged events no longer count
     tx.commit();
     return static_cast<std::int64_t>(doomed.size());
   });
@@ -274,7 +276,8 @@ void RoomAdminStore::purge_room(const std::string& room_id) {
         {room_id});
     for (const char* table :
          {"state_groups", "current_state", "forward_extremities", "room_memberships", "receipts",
-          "event_push_actions", "account_data", "room_aliases", "events", "rooms"}) {
+          "event_notifications", "room_unread_counts", "account_data", "room_aliases", "events",
+          "rooms"}) {
       c.execute(std::string("DELETE FROM ") + table + " WHERE room_id = ?", {room_id});
     }
     tx.commit();

@@ -99,7 +99,7 @@ class RoomAdminStore {
                                         const std::optional<std::string>& new_room_id,
                                         const std::string& creator);
 
-  // Removes every trace of the room: events, state, memberships, receipts, push actions, room
+  // Removes every trace of the room: events, state, memberships, receipts, unread counts, room
   // account data, aliases and the room itself. Blocks and reports stay.
   void purge_room(const std::string& room_id);
 

@@ -1,6 +1,7 @@
 #include "storage/store/user_data_store.hpp"
 
 #include "storage/sql/transaction.hpp"
+#include "storage/store/unread_counts.hpp"
 
 namespace myelin::storage {
 
@@ -63,6 +64,9 @@ std::int64_t UserDataStore::put_receipt(const ReceiptRecord& r) {
         " ts = excluded.ts, stream_id = excluded.stream_id",
         {r.room_id, r.receipt_type, r.user_id, r.thread_id, r.event_id, r.event_stream_ordering,
          r.ts, position});
+    if (r.receipt_type == "m.read" || r.receipt_type == "m.read.private") {
+      recount_unread(c, r.room_id, r.user_id);
+    }
     tx.commit();
     stream_.publish(position);
     return position;
@@ -100,14 +104,7 @@ std::vector<ReceiptRecord> UserDataStore::receipts_since(const std::string& room
 }
 
 std::int64_t UserDataStore::read_position(const std::string& user_id, const std::string& room_id) {
-  return db_.read([&](Connection& c) {
-    return c
-        .query_one(
-            "SELECT coalesce(max(event_stream_ordering), 0) FROM receipts"
-            " WHERE user_id = ? AND room_id = ? AND receipt_type IN ('m.read', 'm.read.private')",
-            {user_id, room_id})
-        .int64(0);
-  });
+  return db_.read([&](Connection& c) { return read_position_in(c, user_id, room_id); });
 }
 
 std::int64_t UserDataStore::put_presence(const PresenceRecord& p) {
