@@ -137,6 +137,7 @@ Reply put_device(http::RequestContext& ctx) {
   };
   const bool found = co_await ctx.services->ctx.db(std::move(update));
   if (!found) throw MatrixError(ErrCode::kNotFound, "No device found");
+  if (name) co_await ctx.services->device_lists.device_changed(user_id, device_id);
   co_return ok();
 }
 

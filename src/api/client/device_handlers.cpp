@@ -81,6 +81,8 @@ Reply put_device(RequestContext& ctx) {
   };
   const bool found = co_await services.ctx.db(std::move(update));
   if (!found) throw MatrixError(ErrCode::kNotFound, "Device not found");
+  // Others see device names in their key queries: a rename is a device-list change.
+  if (display_name) co_await services.device_lists.device_changed(user_id, device_id);
   co_return ok();
 }
 
