@@ -62,6 +62,10 @@ struct Services {
         federation_receiver(context, rooms, federation_sender),
         backfiller(context, rooms) {
     federation_sender.connect_e2ee(device_messages, device_lists);
+    // New or changed identity keys change the user's device list: others fetch them again.
+    keys.set_device_keys_changed([this](std::string user_id, std::string device_id) {
+      return device_lists.device_changed(std::move(user_id), std::move(device_id));
+    });
   }
 
   services::ServiceContext& ctx;

@@ -147,6 +147,27 @@ class E2eeKeysTest(unittest.IsolatedAsyncioTestCase):
         self.assertEqual(self.raw_sync(bob)["device_one_time_keys_count"]["signed_curve25519"],
                          bob_count - 2)
 
+        # Bob's new device uploading its keys changes his device list: alice's next sync says so.
+        status, login = server.request("POST", "/_matrix/client/v3/login", {
+            "type": "m.login.password", "identifier": {"type": "m.id.user", "user": bob.user_id},
+            "password": PASSWORD})
+        self.assertEqual(status, 200, login)
+        since = self.raw_sync(alice)["next_batch"]  # after the login: the upload is the change
+        new_device = login["device_id"]
+        status, body = server.request("POST", "/_matrix/client/v3/keys/upload", {
+            "device_keys": {"user_id": bob.user_id, "device_id": new_device,
+                            "algorithms": ["m.olm.v1.curve25519-aes-sha2"],
+                            "keys": {"ed25519:" + new_device: "edkey"}, "signatures": {}}},
+            token=login["access_token"])
+        self.assertEqual(status, 200, body)
+        status, body = server.request(
+            "GET", "/_matrix/client/v3/sync?timeout=5000&since=" + since, token=alice.access_token)
+        self.assertEqual(status, 200, body)
+        self.assertIn(bob.user_id, body.get("device_lists", {}).get("changed", []))
+        status, body = self.raw(alice, "/_matrix/client/v3/keys/query",
+                                {"device_keys": {bob.user_id: [new_device]}})
+        self.assertEqual(list(body["device_keys"][bob.user_id]), [new_device])
+
     async def test_encrypted_conversation(self):
         alice = await self.user("alice")
         bob = await self.user("bob")
