@@ -6,6 +6,7 @@
 
 #include "base/log.hpp"
 #include "protocol/json/access.hpp"
+#include "services/common/server_of.hpp"
 
 namespace myelin::services {
 
@@ -15,11 +16,6 @@ namespace bj = boost::json;
 namespace {
 
 constexpr const char* kLog = "e2ee";
-
-std::string server_of_user(const std::string& user_id) {
-  const std::size_t colon = user_id.find(':');
-  return colon == std::string::npos ? std::string() : user_id.substr(colon + 1);
-}
 
 // What an m.device_list_update says about the device, read in the change's database job.
 struct RecordedChange {
@@ -51,7 +47,7 @@ asio::awaitable<DeviceLists::Audience> DeviceLists::audience_of(std::string user
     if (!room) continue;
     local_users.insert(room->joined_local_users.begin(), room->joined_local_users.end());
     for (const std::string& member : room->joined_users()) {
-      servers.insert(server_of_user(member));
+      servers.insert(server_of(member));
     }
   }
   servers.erase(ctx_.server_name());
@@ -100,7 +96,7 @@ asio::awaitable<void> DeviceLists::device_changed(std::string user_id, std::stri
 asio::awaitable<void> DeviceLists::receive_update(std::string origin, std::string edu_type,
                                                   bj::object content) {
   const auto user = json::find_string(content, "user_id");
-  if (!user || server_of_user(std::string(*user)) != origin) {
+  if (!user || server_of(std::string(*user)) != origin) {
     log::debug(kLog, "{} from {} about another server's user: dropped", edu_type, origin);
     co_return;
   }

@@ -11,6 +11,7 @@
 #include "protocol/ids/user_id.hpp"
 #include "protocol/json/access.hpp"
 #include "services/common/random_token.hpp"
+#include "services/common/server_of.hpp"
 
 namespace myelin::services {
 
@@ -44,11 +45,6 @@ Addressed parse_messages(const bj::object& messages, ids::UserIdGrammar grammar)
     }
   }
   return addressed;
-}
-
-std::string server_of_user(const std::string& user_id) {
-  const std::size_t colon = user_id.find(':');
-  return colon == std::string::npos ? std::string() : user_id.substr(colon + 1);
 }
 
 // The inbox rows for our users: "*" becomes every device the user has, named devices must
@@ -93,7 +89,7 @@ asio::awaitable<void> DeviceMessages::send(std::string sender, std::string sende
   Addressed local;
   std::map<std::string, bj::object> remote;  // server → its EDU's messages
   for (auto& [user_id, by_device] : addressed) {
-    const std::string server = server_of_user(user_id);
+    const std::string server = server_of(user_id);
     if (server == ctx_.server_name()) {
       local[user_id] = std::move(by_device);
       continue;
@@ -138,7 +134,7 @@ asio::awaitable<void> DeviceMessages::receive(std::string origin, bj::object con
                origin);
     co_return;
   }
-  if (server_of_user(std::string(*sender)) != origin ||
+  if (server_of(std::string(*sender)) != origin ||
       !ids::UserId::parse(*sender, ids::UserIdGrammar::kHistorical)) {
     log::debug(kLog, "m.direct_to_device from {} sent by {}: dropped", origin, *sender);
     co_return;
@@ -146,7 +142,7 @@ asio::awaitable<void> DeviceMessages::receive(std::string origin, bj::object con
   Addressed local;
   try {
     for (auto& [user_id, by_device] : parse_messages(*messages, ids::UserIdGrammar::kHistorical)) {
-      if (server_of_user(user_id) == ctx_.server_name()) local[user_id] = std::move(by_device);
+      if (server_of(user_id) == ctx_.server_name()) local[user_id] = std::move(by_device);
     }
   } catch (const MatrixError& e) {
     log::debug(kLog, "m.direct_to_device from {}: {}", origin, e.what());

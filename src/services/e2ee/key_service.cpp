@@ -5,7 +5,7 @@
 #include "base/matrix_error.hpp"
 #include "protocol/json/canonical.hpp"
 #include "services/e2ee/server_fan_out.hpp"
-#include "services/federation/server_of.hpp"
+#include "services/common/server_of.hpp"
 
 namespace myelin::services {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 
-#include "services/federation/server_of.hpp"
+#include "services/common/server_of.hpp"
 
 namespace myelin::services {
 

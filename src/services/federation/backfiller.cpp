@@ -14,7 +14,7 @@
 #include "base/log.hpp"
 #include "http/client/url.hpp"
 #include "services/federation/received_pdus.hpp"
-#include "services/federation/server_of.hpp"
+#include "services/common/server_of.hpp"
 
 namespace myelin::services {
 

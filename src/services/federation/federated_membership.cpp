@@ -12,7 +12,7 @@
 #include "protocol/events/redaction.hpp"
 #include "services/federation/received_pdus.hpp"
 #include "services/federation/remote_membership.hpp"
-#include "services/federation/server_of.hpp"
+#include "services/common/server_of.hpp"
 #include "services/federation/stripped_room_state.hpp"
 #include "services/rooms/event_builder.hpp"
 

@@ -7,7 +7,7 @@
 #include "base/matrix_error.hpp"
 #include "protocol/auth/power_levels.hpp"
 #include "services/federation/membership_template.hpp"
-#include "services/federation/server_of.hpp"
+#include "services/common/server_of.hpp"
 
 namespace myelin::services {
 

@@ -10,7 +10,7 @@
 #include "services/federation/event_graph.hpp"
 #include "services/federation/membership_handshakes.hpp"
 #include "services/federation/received_pdus.hpp"
-#include "services/federation/server_of.hpp"
+#include "services/common/server_of.hpp"
 #include "services/federation/stripped_room_state.hpp"
 
 namespace myelin::services {
