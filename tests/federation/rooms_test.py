@@ -285,6 +285,109 @@ class FederatedRoomsTest(unittest.TestCase):
 
         asyncio.run(scenario())
 
+    def test_an_encrypted_conversation_between_nio_clients_on_two_servers(self):
+        """End-to-end encryption across federation with Debian's python3-matrix-nio (Olm on):
+        a.fedtest's client fetches b.fedtest's device keys (/user/keys/query), claims a one-time
+        key (/user/keys/claim) and shares its Megolm session as an Olm-encrypted to-device
+        message (m.direct_to_device); b's client decrypts alice's message and answers, which
+        alice decrypts the same way. A new device on b reaches alice's device_lists.changed
+        (m.device_list_update)."""
+        import asyncio
+        import tempfile
+        import nio
+
+        encryption = {"type": "m.room.encryption", "state_key": "",
+                      "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+        stores = tempfile.TemporaryDirectory()
+        clients = []
+
+        async def client_on(server_name, prefix, user=None):
+            server = self.rig[server_name]
+            name = user or "%s%d" % (prefix, time.monotonic_ns() % 10**9)
+            if user is None:
+                server.register(name)
+            store = tempfile.mkdtemp(dir=stores.name)
+            config = nio.AsyncClientConfig(encryption_enabled=True, store_sync_tokens=False,
+                                           max_timeouts=1, request_timeout=60)
+            client = nio.AsyncClient(server.base_url, "@%s:%s" % (name, server_name),
+                                     store_path=store, config=config)
+            clients.append(client)
+            login = await client.login("correct horse battery staple")
+            self.assertIsInstance(login, nio.LoginResponse, login)
+            self.assertTrue(client.olm, "nio has no Olm machine: is python3-olm installed?")
+            uploaded = await client.keys_upload()
+            self.assertIsInstance(uploaded, nio.KeysUploadResponse, uploaded)
+            return client, name
+
+        async def sync_until(client, what, found, timeout=WAIT_S):
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                response = await client.sync(timeout=1000)
+                self.assertIsInstance(response, nio.SyncResponse, response)
+                result = found(response)
+                if result:
+                    return result
+            self.fail("%s: no %s within %ds" % (client.user_id, what, timeout))
+
+        def decrypted(room_id, body):
+            def found(response):
+                room = response.rooms.join.get(room_id)
+                texts = [e.body for e in room.timeline.events
+                         if isinstance(e, nio.RoomMessageText)] if room else []
+                return body in texts
+            return found
+
+        async def scenario():
+            alice, _ = await client_on(A, "ealice")
+            bob, bob_name = await client_on(B, "ebob")
+            created = await alice.room_create(initial_state=[encryption], invite=[bob.user_id])
+            self.assertIsInstance(created, nio.RoomCreateResponse, created)
+            room_id = created.room_id
+            await sync_until(bob, "invite", lambda r: room_id in r.rooms.invite)
+            joined = await bob.join(room_id)
+            self.assertIsInstance(joined, nio.JoinResponse, joined)
+            await sync_until(alice, "bob's join", lambda r: bob.user_id in
+                             getattr(alice.rooms.get(room_id), "users", {}))
+            await sync_until(bob, "the encrypted room",
+                             lambda r: room_id in bob.rooms and bob.rooms[room_id].encrypted)
+
+            # Alice's client asks b.fedtest (through a.fedtest) for bob's keys.
+            query = await alice.keys_query()
+            self.assertIsInstance(query, nio.KeysQueryResponse, query)
+            self.assertIn(bob.device_id, alice.device_store[bob.user_id])
+            self.assertEqual(alice.device_store[bob.user_id][bob.device_id].ed25519,
+                             bob.olm.account.identity_keys["ed25519"])
+            sent = await alice.room_send(room_id, "m.room.message",
+                                         {"msgtype": "m.text", "body": "secret across servers"},
+                                         ignore_unverified_devices=True)
+            self.assertIsInstance(sent, nio.RoomSendResponse, sent)
+            await sync_until(bob, "alice's decrypted message",
+                             decrypted(room_id, "secret across servers"))
+
+            # And back: bob's Megolm session reaches alice's device the same way.
+            await sync_until(bob, "alice's keys", lambda r: True)
+            query = await bob.keys_query()
+            self.assertIsInstance(query, nio.KeysQueryResponse, query)
+            sent = await bob.room_send(room_id, "m.room.message",
+                                       {"msgtype": "m.text", "body": "secret reply"},
+                                       ignore_unverified_devices=True)
+            self.assertIsInstance(sent, nio.RoomSendResponse, sent)
+            await sync_until(alice, "bob's decrypted reply", decrypted(room_id, "secret reply"))
+
+            # Bob signs in on a second device: alice's client is told his devices changed.
+            await client_on(B, "ebob", user=bob_name)
+            await sync_until(alice, "bob in device_lists.changed",
+                             lambda r: bob.user_id in r.device_list.changed)
+
+        try:
+            asyncio.run(scenario())
+        finally:
+            async def close_all():
+                for client in clients:
+                    await client.close()
+            asyncio.run(close_all())
+            stores.cleanup()
+
     def test_history_is_back_filled_for_a_late_joiner(self):
         alice, bob = self.user(A, "alice"), self.user(B, "bob")
         room_id = alice.create_room(preset="public_chat")

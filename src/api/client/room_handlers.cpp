@@ -96,7 +96,19 @@ Reply post_create_room(RequestContext& ctx) {
   co_await refuse_if_suspended(ctx, "Creating rooms");
   const bool hidden = co_await shadow_banned(ctx);
   if (hidden) request.invite.clear();  // the room is made, the invitees never hear of it
+  std::vector<std::string> remote_invitees;
+  for (const std::string& invitee : request.invite) {
+    if (!ctx.services->accounts.is_local(invitee)) remote_invitees.push_back(invitee);
+  }
+  const bool is_direct = request.is_direct;
   std::string room_id = co_await ctx.services->rooms.create_room(std::move(request));
+  // RoomService invited our users; other servers' users through their servers (as Synapse, a
+  // refused invite fails the request, though the room stays).
+  for (const std::string& invitee : remote_invitees) {
+    std::optional<std::string> no_reason;
+    co_await ctx.services->membership_federation.ours.invite(room_id, ctx.principal.user_id,
+                                                             invitee, no_reason, is_direct);
+  }
   co_return ok({{"room_id", room_id}});
 }
 

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "base/matrix_error.hpp"
+#include "services/common/server_of.hpp"
 #include "services/rooms/room_service.hpp"
 
 namespace myelin::services {
@@ -154,6 +155,10 @@ asio::awaitable<std::string> RoomService::create_room(CreateRoomRequest request)
   }
 
   for (const std::string& invitee : request.invite) {
+    // Other servers' users are invited through federation's invite handshake, which is above
+    // RoomService: the caller does that once the room exists (they still count for the
+    // power levels above).
+    if (server_of(invitee) != ctx_.server_name()) continue;
     std::optional<std::string> no_reason;
     co_await invite(room_id, request.creator, invitee, no_reason, request.is_direct);
   }
