@@ -249,6 +249,16 @@ class LoopbackTransport : public FederationTransport {
       for (const std::string& s : answer.servers) servers.emplace_back(s);
       co_return boost::json::object{{"room_id", answer.room_id}, {"servers", std::move(servers)}};
     }
+    if (endpoint == "v1/user" && parts.size() == 4 && parts[2] == "keys") {
+      boost::json::value* wanted =
+          object.if_contains(parts[3] == "query" ? "device_keys" : "one_time_keys");
+      if (!wanted || !wanted->is_object()) throw MatrixError(ErrCode::kBadJson, "bad body");
+      if (parts[3] == "query") co_return co_await server.reads().query_keys(wanted->as_object());
+      if (parts[3] == "claim") co_return co_await server.reads().claim_keys(wanted->as_object());
+    }
+    if (endpoint == "v1/user" && parts.size() == 4 && parts[2] == "devices") {
+      co_return co_await server.reads().user_devices(parts[3]);
+    }
     throw MatrixError(ErrCode::kUnrecognized, "not served in tests: " + method + " " + path);
   }
 
