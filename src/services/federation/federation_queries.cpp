@@ -97,12 +97,19 @@ asio::awaitable<bj::object> FederationReads::user_devices(std::string user_id) {
     throw MatrixError(ErrCode::kInvalidParam, "User is not hosted on this homeserver");
   }
   storage::Store& store = ctx_.store;
-  auto load = [&store, user_id]() -> std::optional<std::vector<storage::DeviceRecord>> {
-    if (!store.accounts.user(user_id)) return std::nullopt;
-    return store.accounts.devices(user_id);
+  // The device list's version is its latest change on the stream: the stream_id its
+  // m.device_list_update EDUs carry (0 before any change).
+  struct Listed {
+    std::vector<storage::DeviceRecord> devices;
+    std::int64_t stream_id = 0;
   };
-  std::optional<std::vector<storage::DeviceRecord>> devices = co_await ctx_.db(std::move(load));
-  if (!devices) throw MatrixError(ErrCode::kNotFound, "Unknown user " + user_id);
+  auto load = [&store, user_id]() -> std::optional<Listed> {
+    if (!store.accounts.user(user_id)) return std::nullopt;
+    return Listed{store.accounts.devices(user_id), store.device_lists.latest(user_id).value_or(0)};
+  };
+  std::optional<Listed> listed = co_await ctx_.db(std::move(load));
+  if (!listed) throw MatrixError(ErrCode::kNotFound, "Unknown user " + user_id);
+  const std::vector<storage::DeviceRecord>* devices = &listed->devices;
   DeviceKeysQuery wanted;
   wanted[user_id] = {};
   KeysQueryAnswer keys = co_await local_keys_.query(std::move(wanted), "");
@@ -118,9 +125,8 @@ asio::awaitable<bj::object> FederationReads::user_devices(std::string user_id) {
     }
     list.push_back(std::move(entry));
   }
-  // No device-list stream exists before end-to-end encryption (m.device_list_update EDUs
-  // number their changes from it): 0 names "no change seen yet".
-  bj::object answer{{"user_id", user_id}, {"stream_id", 0}, {"devices", std::move(list)}};
+  bj::object answer{
+      {"user_id", user_id}, {"stream_id", listed->stream_id}, {"devices", std::move(list)}};
   if (bj::value* master = keys.master_keys.if_contains(user_id)) {
     answer["master_key"] = std::move(*master);
   }

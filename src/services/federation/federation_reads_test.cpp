@@ -395,7 +395,10 @@ TEST_F(FederationReadsTest, UserDevicesAndKeys) {
 
   bj::object devices = hs_.run(reads_.user_devices(kAlice));
   EXPECT_EQ(devices.at("user_id"), kAlice);
-  EXPECT_TRUE(devices.at("stream_id").is_int64());
+  EXPECT_EQ(devices.at("stream_id"), 0);  // no change recorded yet
+  // Its version is the latest change, as m.device_list_update EDUs number them.
+  const storage::DeviceListChange change = hs_.store().device_lists.record_change(kAlice, "PHONE");
+  EXPECT_EQ(hs_.run(reads_.user_devices(kAlice)).at("stream_id"), change.stream_id);
   std::map<std::string, bj::object> by_id;
   for (const bj::value& device : devices.at("devices").as_array()) {
     by_id[std::string(device.at("device_id").as_string())] = device.as_object();
