@@ -154,6 +154,7 @@ std::vector<http::Route> client_routes() {
        put_typing},
       {Method::kPut, "/_matrix/client/(r0|v3)/sendToDevice/{eventType}/{txnId}", kUser, kDefault,
        put_send_to_device},
+      {Method::kGet, "/_matrix/client/(r0|v3)/keys/changes", kUser, kDefault, get_keys_changes},
       {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/receipt/{receiptType}/{eventId}",
        kUser, kDefault, post_receipt},
       {Method::kPost, "/_matrix/client/(r0|v3)/rooms/{roomId}/read_markers", kUser, kDefault,

@@ -107,6 +107,8 @@ Reply get_filter(RequestContext& ctx);
 Reply put_typing(RequestContext& ctx);
 // to_device_handlers.cpp
 Reply put_send_to_device(RequestContext& ctx);
+// device_list_handlers.cpp
+Reply get_keys_changes(RequestContext& ctx);
 Reply post_receipt(RequestContext& ctx);
 Reply post_read_markers(RequestContext& ctx);
 Reply get_presence(RequestContext& ctx);

@@ -93,6 +93,23 @@ asio::awaitable<void> DeviceLists::device_changed(std::string user_id, std::stri
   }
 }
 
+asio::awaitable<DeviceListSync> DeviceLists::changes(std::string user_id, std::int64_t from,
+                                                     std::int64_t to) {
+  storage::Store& store = ctx_.store;
+  auto load = [&store, user_id] { return store.events.memberships_of_user(user_id); };
+  std::vector<storage::MembershipRecord> memberships = co_await ctx_.db(std::move(load));
+  std::map<std::string, RoomStatePtr> rooms;
+  for (const storage::MembershipRecord& m : memberships) {
+    if (m.membership != "join" && m.membership != "leave" && m.membership != "ban") continue;
+    if (RoomStatePtr room = co_await rooms_.room(m.room_id)) rooms[m.room_id] = std::move(room);
+  }
+  auto compute = [&store, user_id, from, to, memberships, rooms] {
+    return device_lists_for_sync(store, user_id, from, to, memberships,
+                                 store.events.active_rooms(from, to), rooms);
+  };
+  co_return co_await ctx_.db(std::move(compute));
+}
+
 asio::awaitable<void> DeviceLists::receive_update(std::string origin, std::string edu_type,
                                                   bj::object content) {
   const auto user = json::find_string(content, "user_id");

@@ -15,6 +15,12 @@
 
 namespace myelin::services {
 
+// Whose device lists a client must fetch again (`changed`) or may forget (`left`).
+struct DeviceListSync {
+  std::vector<std::string> changed;
+  std::vector<std::string> left;
+};
+
 // Device-list tracking (spec client-server "Tracking the device list for a user", server-server
 // "Device Management"): whenever a user's devices change — a device appears with keys, is
 // renamed, re-keyed or deleted — clients of everyone sharing a room with them must learn it
@@ -39,6 +45,10 @@ class DeviceLists {
   boost::asio::awaitable<void> device_changed(std::string user_id, std::string device_id,
                                               bool deleted = false);
 
+  // GET /keys/changes: the same as /sync's device_lists between two stream positions.
+  boost::asio::awaitable<DeviceListSync> changes(std::string user_id, std::int64_t from,
+                                                 std::int64_t to);
+
   // m.device_list_update or m.signing_key_update from `origin` about one of its users.
   boost::asio::awaitable<void> receive_update(std::string origin, std::string edu_type,
                                               boost::json::object content);
@@ -56,15 +66,12 @@ class DeviceLists {
   RemoteSender remote_sender_;
 };
 
-// The device_lists section of an incremental /sync for `user_id` between stream positions
+// The device_lists section of an incremental /sync (or /keys/changes) for `user_id` between
+// stream positions
 // (since, to]: `changed` — users sharing a room whose devices changed, who began sharing one
 // (they or the syncing user joined), and the syncing user itself; `left` — users who no
 // longer share any room. `active_rooms`: the rooms with events in (since, to] (only their
 // memberships can have changed). Blocking: run on the database pool.
-struct DeviceListSync {
-  std::vector<std::string> changed;
-  std::vector<std::string> left;
-};
 DeviceListSync device_lists_for_sync(storage::Store& store, const std::string& user_id,
                                      std::int64_t since, std::int64_t to,
                                      const std::vector<storage::MembershipRecord>& memberships,
