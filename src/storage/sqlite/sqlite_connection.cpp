@@ -27,7 +27,8 @@ SqliteConnection::SqliteConnection(const std::string& path, Options options) : o
       // and avoids an fsync per commit.
       "PRAGMA synchronous = NORMAL;"
       // Checkpoint (and fsync) every ~40 MB of WAL rather than every 4 MB: under a message
-      // burst the writer spent much of its time in checkpoints.
+      // burst the writer spent much of its time in checkpoints. (SqliteDatabase moves its
+      // writer's checkpoints to a WalCheckpointer.)
       "PRAGMA wal_autocheckpoint = 10000;");
   if (options.mode == Mode::kWriter) {
     // 64 MiB of page cache for the one writer (SQLite's default is 2 MiB): a large transaction

@@ -28,6 +28,8 @@ class SqliteConnection : public sql::Connection {
   const sql::Dialect& dialect() const override { return sql::Dialect::sqlite(); }
 
   Mode mode() const { return options_.mode; }
+  // The SQLite handle, for what the sql::Connection interface does not cover (WAL hooks).
+  sqlite3* handle() const { return db_.get(); }
   const StatementCache::Stats& statement_cache_stats() const { return cache_->stats(); }
 
  protected:

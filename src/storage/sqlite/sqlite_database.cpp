@@ -37,6 +37,9 @@ SqliteDatabase::SqliteDatabase(ConstructionTag, std::string path, Options option
                                                  " to WAL (journal mode is " + mode.text(0) + ")");
   }
 
+  checkpointer_ = std::make_unique<WalCheckpointer>(path_, *writer_, connection_options,
+                                                    options.checkpoint_pages);
+
   connection_options.mode = SqliteConnection::Mode::kReader;
   idle_readers_.reserve(reader_count_);
   for (std::size_t i = 0; i < reader_count_; ++i) {
@@ -96,6 +99,7 @@ void SqliteDatabase::close() {
   }
   std::lock_guard lock(writer_mutex_);
   if (!writer_) return;
+  checkpointer_->stop();
   // With every reader closed, TRUNCATE copies the whole WAL into the database file and empties
   // it, leaving a self-contained file behind.
   std::unique_ptr<SqliteConnection> writer = std::move(writer_);
