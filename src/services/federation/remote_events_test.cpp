@@ -158,6 +158,31 @@ TEST_F(RemoteEventsTest, ConcurrentEventsForkTheRoomAndTheNextEventMergesIt) {
   EXPECT_EQ(extremities(resident_), std::vector<std::string>{merge.event_id});
 }
 
+TEST_F(RemoteEventsTest, AResolvedForkKeepsItsStateAcrossARestart) {
+  // Concurrently, bob renames himself on joiner and alice sets the topic on resident: the
+  // resident's current state becomes the resolution of both, which no stored group holds.
+  SendResult renamed = run(joiner_.rooms().send_event(
+      room_id_,
+      {bob_, "m.room.member", bob_, {{"membership", "join"}, {"displayname", "Bob B"}}, {}}, {}));
+  PduPtr theirs = stored_pdu(joiner_, renamed.event_id);
+  SendResult topic = run(resident_.rooms().send_event(
+      room_id_, {alice_, "m.room.topic", std::string(), {{"topic", "forked"}}, {}}, {}));
+  ASSERT_EQ(run(resident_.rooms().accept_remote_event(theirs)).kind, Kind::kAccepted);
+  const storage::StateEntries resolved = resident_.store().events.current_state(room_id_);
+  ASSERT_EQ(resolved.at({"m.room.topic", ""}), topic.event_id);
+  ASSERT_EQ(resolved.at({"m.room.member", bob_}), renamed.event_id);
+
+  // After a restart, the next local event's state is still the resolved one (not the state
+  // after bob's event, the latest in the timeline).
+  resident_.restart_services();
+  resident_.membership().set_transport(&resident_transport_);
+  SendResult next = run(resident_.rooms().send_event(
+      room_id_, {alice_, "m.room.message", std::nullopt, {{"body", "after restart"}}, {}}, {}));
+  auto stored = resident_.store().events.event(next.event_id);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(resident_.store().events.state_group_entries(stored->state_group), resolved);
+}
+
 TEST_F(RemoteEventsTest, AnEventTheCurrentStateNoLongerAllowsSoftFails) {
   // The resident bans bob; joiner has not heard of it and bob keeps talking.
   run(resident_.rooms().set_membership(room_id_, alice_, bob_, "ban", std::string("bye")));

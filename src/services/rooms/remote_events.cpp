@@ -289,7 +289,9 @@ Decision decide(DecideInput in) {
   }
 
   // The room's new current state: the state after the event when it follows every extremity,
-  // else the resolution of both.
+  // else the resolution of both — which must see the event itself, not stored yet (unknown to
+  // the resolution, it would lose its slot to the state it replaces).
+  events.add(in.pdu);
   const std::set<std::string> prevs(pdu.prev_events().begin(), pdu.prev_events().end());
   const bool follows_all = std::all_of(room.extremities.begin(), room.extremities.end(),
                                        [&](const auto& e) { return prevs.count(e.event_id); });

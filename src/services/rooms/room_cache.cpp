@@ -51,7 +51,8 @@ RoomStatePtr RoomCache::load(storage::Store& store, const std::string& room_id,
   room->version = version;
   auto state = std::make_shared<StateMap>();
   std::vector<std::string> ids;
-  for (const auto& [key, event_id] : store.events.current_state(room_id)) ids.push_back(event_id);
+  const storage::StateEntries current = store.events.current_state(room_id);
+  for (const auto& [key, event_id] : current) ids.push_back(event_id);
   for (const storage::EventRecord& e : store.events.events(ids)) {
     if (auto pdu = to_pdu(e, *version); pdu && e.state_key) {
       (*state)[{e.type, *e.state_key}] = std::move(pdu);
@@ -68,7 +69,12 @@ RoomStatePtr RoomCache::load(storage::Store& store, const std::string& room_id,
     }
     room->extremities.push_back({e.event_id, hash, e.depth});
   }
-  if (auto last = store.events.last_event_at(room_id, std::numeric_limits<std::int64_t>::max())) {
+  // The latest event's state group holds the current state, unless that event forked the room
+  // and the current state is the resolution of both sides (remote_events.cpp), which no group
+  // holds: then, as right after the resolution, the next local event writes a group.
+  if (auto last = store.events.last_event_at(room_id, std::numeric_limits<std::int64_t>::max());
+      last && last->state_group != 0 &&
+      store.events.state_group_entries(last->state_group) == current) {
     room->state_group = last->state_group;
   }
   // Unknown chain length: the next state event writes a full snapshot.
