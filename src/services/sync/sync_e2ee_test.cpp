@@ -38,9 +38,11 @@ class SyncE2eeTest : public ::testing::Test {
   std::string login(const std::string& localpart, const std::string& device_id) {
     const std::string user_id = "@" + localpart + ":test.local";
     if (!hs_.store().accounts.user_exists(user_id)) {
-      hs_.store().accounts.create_user({user_id, std::nullopt, 1});
+      hs_.store().accounts.create_user(
+          {user_id, std::nullopt, 1, false, false, false, std::nullopt});
     }
-    hs_.store().accounts.upsert_device({user_id, device_id});
+    hs_.store().accounts.upsert_device(
+        {user_id, device_id, std::nullopt, std::nullopt, std::nullopt});
     return user_id;
   }
 

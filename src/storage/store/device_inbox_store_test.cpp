@@ -69,9 +69,9 @@ TEST_F(DeviceInboxStoreTest, StreamRestartsAboveDeliveriesWhoseMessagesAreGone) 
 }
 
 TEST_F(DeviceInboxStoreTest, MessagesGoWithTheirDevice) {
-  store().accounts.create_user({"@b:x", std::nullopt, 1});
-  store().accounts.upsert_device({"@b:x", "B"});
-  store().accounts.upsert_device({"@b:x", "C"});
+  store().accounts.create_user({"@b:x", std::nullopt, 1, false, false, false, std::nullopt});
+  store().accounts.upsert_device({"@b:x", "B", std::nullopt, std::nullopt, std::nullopt});
+  store().accounts.upsert_device({"@b:x", "C", std::nullopt, std::nullopt, std::nullopt});
   inbox().deliver({"", "@a:x D", "t"}, {{"@b:x", "B", "{}"}, {"@b:x", "C", "{}"}});
   store().accounts.delete_device("@b:x", "B");
   EXPECT_FALSE(inbox().has_through("@b:x", "B", store().stream().current()));
