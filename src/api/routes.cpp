@@ -59,6 +59,10 @@ std::vector<http::Route> client_routes() {
        post_keys_upload_for_device},
       {Method::kPost, "/_matrix/client/(r0|v3)/keys/query", kUser, kNoLimit, post_keys_query},
       {Method::kPost, "/_matrix/client/(r0|v3)/keys/claim", kUser, kNoLimit, post_keys_claim},
+      {Method::kPost, "/_matrix/client/(r0|v3)/keys/device_signing/upload", kUser, kNoLimit,
+       post_device_signing_upload},
+      {Method::kPost, "/_matrix/client/(r0|v3)/keys/signatures/upload", kUser, kNoLimit,
+       post_signatures_upload},
 
       // Profiles and the user directory.
       {Method::kGet, "/_matrix/client/(r0|v3)/profile/{userId}", kNone, kDefault, get_profile},

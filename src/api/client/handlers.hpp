@@ -45,6 +45,8 @@ Reply post_keys_upload(RequestContext& ctx);
 Reply post_keys_upload_for_device(RequestContext& ctx);
 Reply post_keys_query(RequestContext& ctx);
 Reply post_keys_claim(RequestContext& ctx);
+Reply post_device_signing_upload(RequestContext& ctx);
+Reply post_signatures_upload(RequestContext& ctx);
 
 // profile_handlers.cpp
 Reply get_profile(RequestContext& ctx);

@@ -4,6 +4,7 @@
 
 #include "api/client/handlers.hpp"
 #include "api/client/json_body.hpp"
+#include "api/client/user_interactive_auth.hpp"
 #include "base/matrix_error.hpp"
 #include "services/services.hpp"
 
@@ -62,6 +63,32 @@ Reply post_keys_claim(RequestContext& ctx) {
   if (!one_time_keys) throw MatrixError(ErrCode::kMissingParam, "one_time_keys is required");
   services::OneTimeKeysClaim claim = services::parse_one_time_keys_claim(*one_time_keys);
   bj::object answer = co_await ctx.services->keys.claim(std::move(claim), timeout_of(body));
+  co_return ok(std::move(answer));
+}
+
+// POST /_matrix/client/v3/keys/device_signing/upload — the requester's cross-signing keys;
+// replacing a master key already set needs the password again (user-interactive auth).
+Reply post_device_signing_upload(RequestContext& ctx) {
+  Services& services = *ctx.services;
+  bj::object body = body_object(ctx.request);
+  const std::string user_id = ctx.principal.user_id;
+  if (co_await services.keys.signing_keys_need_auth(user_id)) {
+    std::vector<services::UiaFlow> flows(1);
+    flows[0].stages.push_back("m.login.password");
+    UiaOutcome uia = co_await user_interactive_auth(ctx, body, std::move(flows), user_id);
+    if (!uia.completed) co_return std::move(uia.challenge);
+    services.uia.end(uia.completed->session_id);
+  }
+  co_await services.keys.upload_signing_keys(user_id, std::move(body));
+  co_return ok();
+}
+
+// POST /_matrix/client/v3/keys/signatures/upload — signatures over the requester's devices and
+// master key and over other users' master keys, each checked; the refused ones in `failures`.
+Reply post_signatures_upload(RequestContext& ctx) {
+  bj::object body = body_object(ctx.request);
+  bj::object answer =
+      co_await ctx.services->keys.upload_signatures(ctx.principal.user_id, std::move(body));
   co_return ok(std::move(answer));
 }
 

@@ -4,8 +4,8 @@
 
 #include "base/matrix_error.hpp"
 #include "protocol/json/canonical.hpp"
-#include "services/e2ee/server_fan_out.hpp"
 #include "services/common/server_of.hpp"
+#include "services/e2ee/server_fan_out.hpp"
 
 namespace myelin::services {
 
@@ -245,6 +245,26 @@ asio::awaitable<bj::object> KeyService::claim(OneTimeKeysClaim claim,
   }
   co_return bj::object{{"failures", std::move(failures)},
                        {"one_time_keys", std::move(one_time_keys)}};
+}
+
+asio::awaitable<bool> KeyService::signing_keys_need_auth(std::string user_id) {
+  co_return co_await cross_signing_.needs_auth(std::move(user_id));
+}
+
+asio::awaitable<void> KeyService::upload_signing_keys(std::string user_id, bj::object body) {
+  std::vector<std::string> changed = co_await cross_signing_.upload_keys(user_id, std::move(body));
+  if (!device_keys_changed_) co_return;
+  for (std::string& key : changed) co_await device_keys_changed_(user_id, std::move(key));
+}
+
+asio::awaitable<bj::object> KeyService::upload_signatures(std::string user_id, bj::object body) {
+  SignaturesUploaded uploaded = co_await cross_signing_.upload_signatures(user_id, std::move(body));
+  if (device_keys_changed_) {
+    for (std::string& device_id : uploaded.signed_devices) {
+      co_await device_keys_changed_(user_id, std::move(device_id));
+    }
+  }
+  co_return bj::object{{"failures", std::move(uploaded.failures)}};
 }
 
 }  // namespace myelin::services

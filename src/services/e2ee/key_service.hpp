@@ -7,6 +7,7 @@
 #include <string>
 
 #include "services/common/service_context.hpp"
+#include "services/e2ee/cross_signing.hpp"
 #include "services/e2ee/key_requests.hpp"
 #include "services/e2ee/local_keys.hpp"
 #include "services/federation/client/federation_transport.hpp"
@@ -23,7 +24,7 @@ class KeyService {
   // 10 s: the spec's default for keys/query and keys/claim `timeout`.
   static constexpr std::chrono::milliseconds kDefaultTimeout{10'000};
 
-  explicit KeyService(ServiceContext& ctx) : ctx_(ctx), local_(ctx) {}
+  explicit KeyService(ServiceContext& ctx) : ctx_(ctx), local_(ctx), cross_signing_(ctx) {}
 
   // Called when a device's identity keys are new or changed: its user's device list changed
   // (DeviceLists::device_changed, wired by the composition root).
@@ -48,11 +49,20 @@ class KeyService {
   boost::asio::awaitable<boost::json::object> claim(OneTimeKeysClaim claim,
                                                     std::chrono::milliseconds timeout);
 
+  // Cross-signing (CrossSigning): whether replacing the keys needs user-interactive auth, the
+  // keys' upload and signatures' upload. New master and self-signing keys and newly signed
+  // devices are device-list changes (as Synapse files them).
+  boost::asio::awaitable<bool> signing_keys_need_auth(std::string user_id);
+  boost::asio::awaitable<void> upload_signing_keys(std::string user_id, boost::json::object body);
+  boost::asio::awaitable<boost::json::object> upload_signatures(std::string user_id,
+                                                                boost::json::object body);
+
   LocalKeys& local() { return local_; }
 
  private:
   ServiceContext& ctx_;
   LocalKeys local_;
+  CrossSigning cross_signing_;
   FederationTransport* transport_ = nullptr;
   DeviceKeysChanged device_keys_changed_;
 };
