@@ -37,16 +37,12 @@ bool scalar_equals(const boost::json::value& a, const boost::json::value& b) {
   return x && y && *x == *y;
 }
 
-bool event_match(const boost::json::object& condition, const boost::json::object& event) {
+bool event_match(const boost::json::object& condition, const boost::json::object& event,
+                 const PushRoomContext& context) {
   auto key = json::find_string(condition, "key");
   auto pattern = json::find_string(condition, "pattern");
   if (!key || !pattern) return false;
-  const boost::json::value* value = find_property(event, *key);
-  if (!value || !value->is_string()) return false;  // even for pattern "*"
-  GlobMatcher matcher(*pattern);
-  const std::string_view text = json::view(value->get_string());
-  // content.body matches at word boundaries; every other key matches the whole value.
-  return *key == "content.body" ? matcher.matches_words(text) : matcher.matches_whole(text);
+  return glob_matches_property(event, *key, *pattern, context);
 }
 
 bool event_property_is(const boost::json::object& condition, const boost::json::object& event) {
@@ -113,6 +109,23 @@ bool sender_notification_permission(const boost::json::object& condition,
 
 }  // namespace
 
+bool glob_matches_property(const boost::json::object& event, std::string_view key,
+                           std::string_view pattern, const PushRoomContext& context) {
+  if (context.glob_matches) {
+    if (std::optional<bool> known = context.glob_matches->find(key, pattern)) return *known;
+  }
+  bool matched = false;
+  const boost::json::value* value = find_property(event, key);
+  if (value && value->is_string()) {  // a missing or non-string value fails even pattern "*"
+    GlobMatcher matcher(pattern);
+    const std::string_view text = json::view(value->get_string());
+    // content.body matches at word boundaries; every other key matches the whole value.
+    matched = key == "content.body" ? matcher.matches_words(text) : matcher.matches_whole(text);
+  }
+  if (context.glob_matches) context.glob_matches->remember(key, pattern, matched);
+  return matched;
+}
+
 NotificationLevels notification_levels_from_power_levels(const boost::json::object* content) {
   NotificationLevels levels;
   const boost::json::object* notifications =
@@ -130,7 +143,7 @@ bool condition_matches(const boost::json::object& condition, const boost::json::
                        const PushRoomContext& context) {
   auto kind = json::find_string(condition, "kind");
   if (!kind) return false;
-  if (*kind == "event_match") return event_match(condition, event);
+  if (*kind == "event_match") return event_match(condition, event, context);
   if (*kind == "event_property_is") return event_property_is(condition, event);
   if (*kind == "event_property_contains") return event_property_contains(condition, event);
   if (*kind == "contains_display_name") return contains_display_name(event, context);

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "services/push/glob_match_memo.hpp"
+
 namespace myelin::services::push {
 
 // The "notifications" levels of a room's m.room.power_levels content, by key ("room", …).
@@ -27,7 +29,15 @@ struct PushRoomContext {
   std::int64_t member_count = 0;        // joined members
   std::int64_t sender_power_level = 0;  // the event sender's power level in the room
   NotificationLevels notification_levels;
+  // Optional: glob outcomes shared by every member evaluated for the same event.
+  GlobMatchMemo* glob_matches = nullptr;
 };
+
+// Whether `pattern` matches the string at `key` (a dotted property path) of `event`: the whole
+// value, or at word boundaries for content.body (spec "Conditions", event_match). Remembered in
+// context.glob_matches when set.
+bool glob_matches_property(const boost::json::object& event, std::string_view key,
+                           std::string_view pattern, const PushRoomContext& context);
 
 // Whether one condition of an override/underride rule holds for `event` (a client-format event:
 // type, content, sender, state_key, room_id, …). Unknown or malformed conditions never match

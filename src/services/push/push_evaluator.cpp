@@ -1,7 +1,6 @@
 #include "services/push/push_evaluator.hpp"
 
 #include "protocol/json/access.hpp"
-#include "services/push/glob_matcher.hpp"
 #include "services/push/predefined_rules.hpp"
 
 namespace myelin::services::push {
@@ -17,12 +16,9 @@ bool rule_matches(const PushRule& rule, PushRuleKind kind, const boost::json::ob
         }
       }
       return true;  // no conditions: always matches
-    case PushRuleKind::kContent: {
-      if (!rule.pattern) return false;
-      const boost::json::object* content = json::find_object(event, "content");
-      auto body = content ? json::find_string(*content, "body") : std::nullopt;
-      return body && GlobMatcher(*rule.pattern).matches_words(*body);
-    }
+    case PushRuleKind::kContent:
+      // As event_match on content.body (spec "content" rules).
+      return rule.pattern && glob_matches_property(event, "content.body", *rule.pattern, context);
     case PushRuleKind::kRoom:
       return json::find_string(event, "room_id") == std::optional<std::string_view>(rule.rule_id);
     case PushRuleKind::kSender:

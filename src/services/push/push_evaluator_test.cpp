@@ -256,6 +256,37 @@ TEST_F(PushEvaluatorTest, UserRulesInPriorityOrder) {
             "!room:example.org");
 }
 
+// One memo serves every member evaluated for an event: each member's own patterns (their
+// user-name content rule) are answered for them, shared ones once.
+TEST_F(PushEvaluatorTest, MembersSharingAGlobMemoGetTheirOwnAnswers) {
+  GlobMatchMemo memo;
+  context_.glob_matches = &memo;
+  const auto event = message(R"({"msgtype": "m.text", "body": "ask carol, or beer"})");
+  EXPECT_EQ(eval(event).rule_id, ".m.rule.message");
+  PushRuleSet carol_rules("@carol:example.org");
+  PushRoomContext carol = context_;
+  carol.user_id = "@carol:example.org";
+  carol.display_name = "Caroline Herschel";
+  PushEvaluation result = evaluate_push_rules(carol_rules, event, carol);
+  EXPECT_EQ(result.rule_id, ".m.rule.contains_user_name");
+  EXPECT_TRUE(result.highlight);
+  EXPECT_EQ(memo.find("content.body", "carol"), std::optional<bool>(true));
+  EXPECT_EQ(memo.find("content.body", "alice"), std::optional<bool>(false));
+  EXPECT_EQ(memo.find("content.body", "bob"), std::nullopt);
+
+  // What the memo holds is what the evaluation goes by: a remembered match decides.
+  ASSERT_TRUE(rules_.put_rule(
+      PushRuleKind::kOverride, "beer",
+      parse(R"({"conditions": [{"kind": "event_match", "key": "content.body", "pattern": "ale"}],
+                "actions": ["notify"]})")));
+  EXPECT_EQ(eval(event).rule_id, ".m.rule.message");
+  EXPECT_EQ(memo.find("content.body", "ale"), std::optional<bool>(false));
+  GlobMatchMemo lying;
+  lying.remember("content.body", "ale", true);
+  context_.glob_matches = &lying;
+  EXPECT_EQ(eval(event).rule_id, "beer");
+}
+
 TEST(PushCondition, EventMatchSpecExamplesAndTypes) {
   PushRoomContext context;
   auto topic = parse(R"({"content": {"topic": "Lunch plans"}, "type": "m.room.topic",
