@@ -59,22 +59,53 @@ GlobMatcher::GlobMatcher(std::string_view pattern) {
       tokens_.push_back(fold(c));
     }
   }
+  find_ascii_literal();
 }
 
 GlobMatcher GlobMatcher::literal(std::string_view text) {
   GlobMatcher matcher;
   for (char32_t c : decode(text)) matcher.tokens_.push_back(fold(c));
+  matcher.find_ascii_literal();
   return matcher;
+}
+
+void GlobMatcher::find_ascii_literal() {
+  // Common: display names, user names, "@room", event types. An empty pattern keeps run()'s
+  // own answer.
+  for (char32_t token : tokens_) {
+    if (token >= 0x80) return;  // non-ASCII, or a wildcard
+  }
+  ascii_literal_.assign(tokens_.begin(), tokens_.end());
 }
 
 bool GlobMatcher::matches_whole(std::string_view value) const { return run(value, false); }
 
 bool GlobMatcher::matches_words(std::string_view value) const { return run(value, true); }
 
+bool GlobMatcher::run_ascii_literal(std::string_view value, bool words) const {
+  const std::string_view pattern = ascii_literal_;
+  const std::size_t n = value.size();
+  const std::size_t m = pattern.size();
+  auto equal_at = [&](std::size_t start) {
+    for (std::size_t k = 0; k < m; ++k) {
+      if (fold(static_cast<unsigned char>(value[start + k])) != char32_t(pattern[k])) return false;
+    }
+    return true;
+  };
+  if (!words) return n == m && equal_at(0);
+  auto word = [&](std::size_t p) { return is_word_char(static_cast<unsigned char>(value[p])); };
+  auto boundary = [&](std::size_t p) { return p == 0 || p == n || !word(p - 1) || !word(p); };
+  for (std::size_t start = 0; start + m <= n; ++start) {
+    if (boundary(start) && boundary(start + m) && equal_at(start)) return true;
+  }
+  return false;
+}
+
 // A Thompson-style simulation: `active[k]` says the first k tokens can match text ending at the
 // current position. One pass over the value, O(value × pattern), with no backtracking to blow up
 // on hostile patterns such as "*a*a*a*a*b".
 bool GlobMatcher::run(std::string_view value_utf8, bool words) const {
+  if (!ascii_literal_.empty()) return run_ascii_literal(value_utf8, words);
   const std::vector<char32_t> value = decode(value_utf8);
   const std::size_t n = value.size();
   const std::size_t m = tokens_.size();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,9 +32,16 @@ class GlobMatcher {
   static constexpr char32_t kAnyRun = 0xFFFFFFFF;
 
   GlobMatcher() = default;
+  // Sets ascii_literal_ when the pattern is ASCII without wildcards.
+  void find_ascii_literal();
   bool run(std::string_view value, bool words) const;
+  // run() for an ASCII literal: a byte search, no decoding and no state sets. The same answers:
+  // an ASCII byte is always its own code point in UTF-8 (a malformed sequence ends before it),
+  // and every other byte is outside [A-Za-z0-9_], as every non-ASCII code point is.
+  bool run_ascii_literal(std::string_view value, bool words) const;
 
   std::vector<char32_t> tokens_;
+  std::string ascii_literal_;  // lower case; empty: match with run()
 };
 
 }  // namespace myelin::services::push

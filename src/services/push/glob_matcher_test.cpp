@@ -81,5 +81,34 @@ TEST(GlobMatcher, HostilePatternStaysLinear) {
   EXPECT_TRUE(GlobMatcher("*a*a*a*a*a*a*a*a*a*b").matches_whole(text));
 }
 
+// ASCII patterns without wildcards take a byte search; it must answer as the code point
+// matcher does around multi-byte and malformed UTF-8.
+TEST(GlobMatcher, AsciiLiteralsAroundNonAsciiBytes) {
+  GlobMatcher alice("alice");
+  EXPECT_TRUE(
+      alice.matches_words("\xC3"
+                          "alice"));                  // a lead byte cut short
+  EXPECT_TRUE(alice.matches_words("alice\xC3\xA9"));  // é after: not a word character
+  EXPECT_TRUE(
+      alice.matches_words("\xF0\x9F\x98\x80"
+                          "alice"));  // an emoji before
+  EXPECT_TRUE(
+      alice.matches_words("x \xFF"
+                          "ALICE\x80"));
+  EXPECT_FALSE(
+      alice.matches_words("\xC3"
+                          "alice_"));
+  EXPECT_FALSE(alice.matches_words("ali"));
+  EXPECT_FALSE(alice.matches_words(""));
+  EXPECT_TRUE(GlobMatcher::literal("Alice Liddell").matches_words("hi alice liddell."));
+  EXPECT_FALSE(GlobMatcher::literal("Alice Liddell").matches_words("hi alice liddells"));
+  EXPECT_TRUE(GlobMatcher("m.notice").matches_whole("M.Notice"));
+  EXPECT_FALSE(GlobMatcher("m.notice").matches_whole("m.notice\xC3"));
+  EXPECT_FALSE(GlobMatcher("m.notice").matches_whole("m.notic"));
+  // Non-ASCII patterns still match by code point.
+  EXPECT_TRUE(GlobMatcher::literal("Zoë").matches_words("hi zoë!"));
+  EXPECT_FALSE(GlobMatcher::literal("Zoë").matches_words("hi xzoë"));
+}
+
 }  // namespace
 }  // namespace myelin::services::push
