@@ -107,7 +107,8 @@ asio::awaitable<std::vector<std::string>> CrossSigning::upload_keys(std::string 
   storage::Store& store = ctx_.store;
   if (!master && (self_signing || user_signing)) {
     auto load = [&store, user_id] { return store.e2ee_keys.cross_signing_keys(user_id); };
-    for (const auto& key : co_await ctx_.db(std::move(load))) {
+    std::vector<storage::CrossSigningKeyRecord> held = co_await ctx_.db(std::move(load));
+    for (const auto& key : held) {
       if (key.key_type == kMaster) master.emplace(parse_stored(key.key_json));
     }
     if (!master) throw MatrixError(ErrCode::kMissingParam, "No master key to check signatures");

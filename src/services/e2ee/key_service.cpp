@@ -141,7 +141,9 @@ asio::awaitable<bj::object> KeyService::upload(std::string user_id, std::string 
                                                   " already exists with other content");
   }
   if (stored.device_keys_changed && device_keys_changed_) {
-    co_await device_keys_changed_(user_id, device_id);
+    // Named first: g++ 12 mishandles temporaries inside a co_await expression.
+    asio::awaitable<void> notified = device_keys_changed_(user_id, device_id);
+    co_await std::move(notified);
   }
   co_return bj::object{{"one_time_key_counts", one_time_key_counts_json(stored.counts)}};
 }
@@ -155,13 +157,14 @@ asio::awaitable<bj::object> KeyService::query(std::string requester, DeviceKeysQ
     if (server != ctx_.server_name()) remote[server][user_id] = devices;
   }
   KeysQueryAnswer answer = co_await local_.query(query, requester);
+  std::string query_path = kQueryPath;
 
   std::map<std::string, bj::object> bodies;
   for (const auto& [server, users] : remote) {
     bodies[server] = bj::object{{"device_keys", device_keys_query_json(users)}};
   }
   std::map<std::string, ServerAnswer> answers =
-      co_await post_to_servers(transport_, kQueryPath, std::move(bodies), timeout);
+      co_await post_to_servers(transport_, query_path, std::move(bodies), timeout);
 
   bj::object failures;
   for (auto& [server, reply] : answers) {
@@ -210,13 +213,14 @@ asio::awaitable<bj::object> KeyService::claim(OneTimeKeysClaim claim,
     if (server != ctx_.server_name()) remote[server][user_id] = devices;
   }
   bj::object one_time_keys = co_await local_.claim(claim);
+  std::string claim_path = kClaimPath;
 
   std::map<std::string, bj::object> bodies;
   for (const auto& [server, users] : remote) {
     bodies[server] = bj::object{{"one_time_keys", one_time_keys_claim_json(users)}};
   }
   std::map<std::string, ServerAnswer> answers =
-      co_await post_to_servers(transport_, kClaimPath, std::move(bodies), timeout);
+      co_await post_to_servers(transport_, claim_path, std::move(bodies), timeout);
 
   bj::object failures;
   for (auto& [server, reply] : answers) {
@@ -254,14 +258,18 @@ asio::awaitable<bool> KeyService::signing_keys_need_auth(std::string user_id) {
 asio::awaitable<void> KeyService::upload_signing_keys(std::string user_id, bj::object body) {
   std::vector<std::string> changed = co_await cross_signing_.upload_keys(user_id, std::move(body));
   if (!device_keys_changed_) co_return;
-  for (std::string& key : changed) co_await device_keys_changed_(user_id, std::move(key));
+  for (std::string& key : changed) {
+    asio::awaitable<void> notified = device_keys_changed_(user_id, std::move(key));
+    co_await std::move(notified);
+  }
 }
 
 asio::awaitable<bj::object> KeyService::upload_signatures(std::string user_id, bj::object body) {
   SignaturesUploaded uploaded = co_await cross_signing_.upload_signatures(user_id, std::move(body));
   if (device_keys_changed_) {
     for (std::string& device_id : uploaded.signed_devices) {
-      co_await device_keys_changed_(user_id, std::move(device_id));
+      asio::awaitable<void> notified = device_keys_changed_(user_id, std::move(device_id));
+      co_await std::move(notified);
     }
   }
   co_return bj::object{{"failures", std::move(uploaded.failures)}};

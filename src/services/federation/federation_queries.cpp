@@ -112,7 +112,8 @@ asio::awaitable<bj::object> FederationReads::user_devices(std::string user_id) {
   const std::vector<storage::DeviceRecord>* devices = &listed->devices;
   DeviceKeysQuery wanted;
   wanted[user_id] = {};
-  KeysQueryAnswer keys = co_await local_keys_.query(std::move(wanted), "");
+  std::string any_requester;  // another server: no device names
+  KeysQueryAnswer keys = co_await local_keys_.query(std::move(wanted), any_requester);
   bj::object* device_keys = keys.device_keys[user_id].if_object();
   bj::array list;
   for (const storage::DeviceRecord& device : *devices) {
@@ -139,14 +140,17 @@ asio::awaitable<bj::object> FederationReads::user_devices(std::string user_id) {
 asio::awaitable<bj::object> FederationReads::query_keys(bj::object device_keys) {
   // Every local user asked about gets an entry ({} without keys); users of other servers are
   // not ours to answer for and are left out (LocalKeys skips them), as Synapse does.
-  KeysQueryAnswer keys = co_await local_keys_.query(parse_device_keys_query(device_keys), "");
+  DeviceKeysQuery wanted = parse_device_keys_query(device_keys);
+  std::string any_requester;  // another server: no device names
+  KeysQueryAnswer keys = co_await local_keys_.query(std::move(wanted), any_requester);
   co_return bj::object{{"device_keys", std::move(keys.device_keys)},
                        {"master_keys", std::move(keys.master_keys)},
                        {"self_signing_keys", std::move(keys.self_signing_keys)}};
 }
 
 asio::awaitable<bj::object> FederationReads::claim_keys(bj::object one_time_keys) {
-  bj::object claimed = co_await local_keys_.claim(parse_one_time_keys_claim(one_time_keys));
+  OneTimeKeysClaim wanted = parse_one_time_keys_claim(one_time_keys);
+  bj::object claimed = co_await local_keys_.claim(std::move(wanted));
   co_return bj::object{{"one_time_keys", std::move(claimed)}};
 }
 
