@@ -237,6 +237,20 @@ class LoopbackTransport : public FederationTransport {
       co_return boost::json::object{{"origin", server.name()},
                                     {"pdus", boost::json::array(events.begin(), events.end())}};
     }
+    if (endpoint == "v1/event" && parts.size() == 3) {
+      boost::json::object pdu = co_await server.reads().event(origin_, parts[2]);
+      co_return boost::json::object{{"origin", server.name()},
+                                    {"pdus", boost::json::array{std::move(pdu)}}};
+    }
+    if (endpoint == "v1/state" && parts.size() == 3) {
+      auto at = params.find("event_id");
+      // Named first: a conditional's temporary inside co_await is destroyed twice by g++ 12.
+      std::string event_id = at == params.end() ? std::string() : at->second;
+      auto state = co_await server.reads().state(origin_, parts[2], std::move(event_id));
+      co_return boost::json::object{
+          {"pdus", boost::json::array(state.pdus.begin(), state.pdus.end())},
+          {"auth_chain", boost::json::array(state.auth_chain.begin(), state.auth_chain.end())}};
+    }
     if (endpoint == "v1/event_auth" && parts.size() == 4) {
       auto chain = co_await server.reads().event_auth(origin_, parts[2], parts[3]);
       co_return boost::json::object{{"auth_chain", boost::json::array(chain.begin(), chain.end())}};

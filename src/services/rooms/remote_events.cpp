@@ -428,6 +428,54 @@ asio::awaitable<void> RoomService::store_outliers(std::vector<PduPtr> events) {
   co_await ctx_.db(std::move(write));
 }
 
+asio::awaitable<bool> RoomService::accept_state_at_gap(PduPtr event, std::vector<PduPtr> state,
+                                                       std::vector<PduPtr> auth_chain) {
+  async::KeyedMutex::Guard guard = co_await locks_.lock(event->room_id());
+  storage::Store& store = ctx_.store;
+  auto accept = [&, this]() -> bool {
+    StoredEvents known(store, event->room_version());
+    for (const PduPtr& e : auth_chain) known.add(e);
+    for (const PduPtr& e : state) known.add(e);
+    std::unordered_set<std::string> written;
+    auto writes = outlier_writes(store, known, auth_chain, written);
+    auto state_writes = outlier_writes(store, known, state, written);
+    writes.insert(writes.end(), state_writes.begin(), state_writes.end());
+
+    StateIds before;
+    for (const PduPtr& e : state) {
+      if (!e->state_key() || known.is_rejected(e->event_id())) continue;
+      before[{e->type(), *e->state_key()}] = e->event_id();
+    }
+    std::vector<std::string> missing;
+    if (auto allowed = check_against_auth_events(*event, known, missing); !allowed) {
+      log::info("federation", "{} after a gap fails against its auth events: {}", event->event_id(),
+                allowed.error());
+      return false;
+    }
+    if (auto allowed = auth::check_auth(*event, auth_state_from(*event, before, known)); !allowed) {
+      log::info("federation", "{} after a gap fails against the state before it: {}",
+                event->event_id(), allowed.error());
+      return false;
+    }
+    StateIds after = std::move(before);
+    if (event->is_state()) after[{event->type(), *event->state_key()}] = event->event_id();
+    auto write = std::make_shared<storage::NewEvent>();
+    write->event = record_of(*event);
+    write->event.outlier = true;
+    storage::NewStateGroup group;
+    group.id = ++last_state_group_;
+    for (const auto& [slot, event_id] : after) group.entries.emplace(slot, event_id);
+    write->event.state_group = group.id;
+    write->state_group = std::move(group);
+    std::vector<const storage::NewEvent*> batch;
+    for (const auto& w : writes) batch.push_back(w.get());
+    batch.push_back(write.get());
+    store.events.persist_all(batch);
+    return true;
+  };
+  co_return co_await ctx_.db(std::move(accept));
+}
+
 asio::awaitable<SendResult> RoomService::adopt_remote_room(std::string room_id,
                                                            const RoomVersion* version,
                                                            std::vector<PduPtr> state,

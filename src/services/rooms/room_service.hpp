@@ -125,6 +125,14 @@ class RoomService {
   // checked against its own auth events (in depth order, so a chain arriving whole works) and
   // kept as an outlier, or as rejected when it fails. Events already stored are skipped.
   asio::awaitable<void> store_outliers(std::vector<PduPtr> events);
+  // An event the room's history has a gap before, larger than /get_missing_events fills:
+  // `state` is the state before it as its server reports it (GET /state), `auth_chain` that
+  // state's auth chain. Each is checked against its auth events, the event against them and
+  // the state; then the event is kept as an outlier *with* the state after it, so that the
+  // events naming it as a prev event can be decided. The gap itself stays (as in Synapse).
+  // False when the event does not pass.
+  asio::awaitable<bool> accept_state_at_gap(PduPtr event, std::vector<PduPtr> state,
+                                            std::vector<PduPtr> auth_chain);
   // A room joined through another server (send_join): `state` is the room's state before
   // `join_event`, `auth_chain` its auth chain (already stored as outliers). Each state event
   // must pass the auth rules against its auth events and the join against the state; then the

@@ -192,6 +192,13 @@ EventStore::PersistOutcome EventStore::persist_in(Connection& c, const NewEvent&
 
 EventStore::PersistOutcome EventStore::persist_outlier_in(Connection& c, const NewEvent& in) {
   const EventRecord& e = in.event;
+  if (in.state_group) {
+    // An outlier with its state (after a gap) replaces a plain outlier copy of itself.
+    c.execute(
+        "DELETE FROM events WHERE event_id = ? AND outlier = 1 AND rejection IS NULL AND"
+        " state_group IS NULL",
+        {e.event_id});
+  }
   if (c.query_optional("SELECT 1 FROM events WHERE event_id = ?", {e.event_id})) {
     return {0, e.event_id};
   }

@@ -36,6 +36,9 @@ class FederationReceiver {
   static constexpr std::size_t kMaxEdus = 100;  // spec: at most 100 EDUs per transaction
   static constexpr std::size_t kRememberedTransactions = 1000;
   static constexpr std::int64_t kMissingEventsLimit = 10;  // spec default for /get_missing_events
+  // Prev events still missing after /get_missing_events whose state is asked for (GET /state)
+  // per received event; Synapse asks for each, but a PDU naming many unknown ones is unusual.
+  static constexpr std::size_t kMaxGapStates = 5;
 
   using EduHandler = std::function<void(std::string origin, boost::json::object edu)>;
 
@@ -73,12 +76,18 @@ class FederationReceiver {
       std::string origin, std::string room_id, std::vector<boost::json::object> pdus);
   // accept_remote_event, filling a gap it reports from `origin` once and trying again:
   // missing auth events always, missing prev_events when `fetch_prev` (not for events that
-  // came to fill a gap themselves, so that the walk back is bounded).
+  // came to fill a gap themselves, so that the walk back is bounded) — through
+  // /get_missing_events, then, for prev events still missing (a gap larger than that fills),
+  // through the state at them (fetch_state_at_gap).
   boost::asio::awaitable<RemoteEventOutcome> accept_filling_gaps(std::string origin, PduPtr pdu,
                                                                  bool fetch_prev);
   boost::asio::awaitable<bool> lacks_prev_events(PduPtr pdu);
   boost::asio::awaitable<void> fetch_auth_events(std::string origin, PduPtr pdu);
   boost::asio::awaitable<void> fetch_prev_events(std::string origin, PduPtr pdu);
+  // The prev event `event_id` (GET /event) and the state before it (GET /state), checked, so
+  // that the event after it can be decided without the history in between.
+  boost::asio::awaitable<void> fetch_state_at_gap(std::string origin, std::string room_id,
+                                                  std::string event_id, const RoomVersion* version);
   // The events of a remote answer that pass check_received_pdu and belong to the room.
   boost::asio::awaitable<std::vector<PduPtr>> checked_events(boost::json::value answer,
                                                              std::string key, std::string room_id,

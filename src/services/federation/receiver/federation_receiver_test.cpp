@@ -173,6 +173,38 @@ TEST_F(FederationReceiverTest, AMissingPrevEventIsFetchedWithGetMissingEvents) {
   EXPECT_EQ(room(a_)->extremities[0].event_id, id_of(second));
 }
 
+TEST_F(FederationReceiverTest, AGapLargerThanGetMissingEventsFillsIsBridgedByTheStateAtIt) {
+  // a.test misses more of b.test's history than one /get_missing_events returns, including a
+  // state change (bob's new display name) inside the gap.
+  std::vector<std::string> gap;
+  for (int i = 0; i < FederationReceiver::kMissingEventsLimit + 5; ++i) {
+    gap.push_back(id_of(message_on_b("missed " + std::to_string(i))));
+  }
+  SendResult renamed = run(b_.rooms().send_event(
+      room_id_,
+      EventDraft{bob_, "m.room.member", bob_,
+                 bj::object{{"membership", "join"}, {"displayname", "Bob after the gap"}},
+                 std::nullopt},
+      {}));
+  bj::object before_last = message_on_b("just before");
+  bj::object last = message_on_b("after the gap");
+  bj::object answer = send("t1", transaction({last}));
+  EXPECT_EQ(answer, (bj::object{{"pdus", {{id_of(last), bj::object{}}}}})) << bj::serialize(answer);
+  EXPECT_TRUE(fetched("b.test POST /_matrix/federation/v1/get_missing_events/"));
+  EXPECT_TRUE(fetched("b.test GET /_matrix/federation/v1/state/"));
+  EXPECT_TRUE(in_timeline_on_a(id_of(last)));
+  // The event before it is held with its state (not in the timeline); the oldest of the gap is
+  // still missing.
+  auto held = a_.store().events.event(id_of(before_last));
+  ASSERT_TRUE(held.has_value());
+  EXPECT_NE(held->state_group, 0);
+  EXPECT_FALSE(a_.store().events.event(gap.front()));
+  // The state change inside the gap reached a.test's current state.
+  const events::Pdu* bob = room(a_)->find("m.room.member", bob_);
+  ASSERT_NE(bob, nullptr);
+  EXPECT_EQ(bob->event_id(), renamed.event_id);
+}
+
 TEST_F(FederationReceiverTest, AnEventFromAnUnreachableGapIsAnErrorAndNotStored) {
   bj::object first = message_on_b("first");
   bj::object second = message_on_b("second");

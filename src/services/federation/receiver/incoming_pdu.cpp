@@ -134,8 +134,19 @@ asio::awaitable<RemoteEventOutcome> FederationReceiver::accept_filling_gaps(std:
                                                                             bool fetch_prev) {
   bool fetched_auth = false;
   bool fetched_prev = false;
+  bool fetched_states = false;
   for (;;) {
     RemoteEventOutcome outcome = co_await rooms_.accept_remote_event(pdu);
+    if (outcome.kind == Kind::kMissingPrevEvents && fetch_prev && fetched_prev && !fetched_states) {
+      fetched_states = true;
+      std::vector<std::string> gaps = outcome.missing;
+      if (gaps.size() > kMaxGapStates) gaps.resize(kMaxGapStates);
+      for (std::string& event_id : gaps) {
+        co_await fetch_state_at_gap(origin, pdu->room_id(), std::move(event_id),
+                                    &pdu->room_version());
+      }
+      continue;
+    }
     bool prev_first = false;
     if (outcome.kind == Kind::kMissingAuthEvents && fetch_prev && !fetched_prev) {
       // The prev_events first, as Synapse: the missing auth events are often among them (a new
@@ -229,6 +240,44 @@ asio::awaitable<void> FederationReceiver::fetch_prev_events(std::string origin, 
                 origin, *error);
     }
   }
+}
+
+asio::awaitable<void> FederationReceiver::fetch_state_at_gap(std::string origin,
+                                                             std::string room_id,
+                                                             std::string event_id,
+                                                             const RoomVersion* version) {
+  FederationTransport* transport = transport_;
+  if (!transport) co_return;
+  const std::string event_path = "/_matrix/federation/v1/event/" + http::url_encode(event_id);
+  const std::string state_path = "/_matrix/federation/v1/state/" + http::url_encode(room_id) +
+                                 "?event_id=" + http::url_encode(event_id);
+  std::optional<bj::value> event_answer;
+  std::optional<bj::value> state_answer;
+  std::string failure;
+  try {
+    event_answer = co_await transport->request(origin, "GET", event_path, std::nullopt);
+    state_answer = co_await transport->request(origin, "GET", state_path, std::nullopt);
+  } catch (const FederationRequestError& e) {
+    failure = e.what();
+  } catch (const FederationUnreachable& e) {
+    failure = e.what();
+  }
+  if (!event_answer || !state_answer) {
+    log::info("federation", "state at {} not fetched from {}: {}", event_id, origin, failure);
+    co_return;
+  }
+  std::vector<PduPtr> found =
+      co_await checked_events(std::move(*event_answer), "pdus", room_id, version);
+  if (found.size() != 1 || found.front()->event_id() != event_id) {
+    log::info("federation", "{} did not send the event {} it was asked for", origin, event_id);
+    co_return;
+  }
+  std::vector<PduPtr> state = co_await checked_events(*state_answer, "pdus", room_id, version);
+  std::vector<PduPtr> auth_chain =
+      co_await checked_events(std::move(*state_answer), "auth_chain", room_id, version);
+  const bool accepted = co_await rooms_.accept_state_at_gap(
+      std::move(found.front()), std::move(state), std::move(auth_chain));
+  if (!accepted) log::info("federation", "the state {} sent at {} was refused", origin, event_id);
 }
 
 asio::awaitable<std::vector<PduPtr>> FederationReceiver::checked_events(
