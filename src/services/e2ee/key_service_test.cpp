@@ -77,7 +77,9 @@ class KeyServiceTest : public ServiceTestFixture {
 
   void add_device(const std::string& user_id, const std::string& device_id,
                   const std::string& name) {
-    store_->accounts.create_user({.user_id = user_id, .created_ts = 1});
+    storage::UserRecord user;
+    user.user_id = user_id;
+    store_->accounts.create_user(user);
     store_->accounts.upsert_device({user_id, device_id, name, 1, "127.0.0.1"});
   }
 

@@ -18,7 +18,9 @@ class E2eeKeyStoreTest : public StoreTest {
   E2eeKeyStore& keys() { return store().e2ee_keys; }
 
   void add_device(const std::string& user_id, const std::string& device_id) {
-    store().accounts.create_user({.user_id = user_id, .created_ts = 1});
+    UserRecord user;
+    user.user_id = user_id;
+    store().accounts.create_user(user);
     store().accounts.upsert_device({user_id, device_id, "Phone " + device_id, 1, "127.0.0.1"});
   }
 };
