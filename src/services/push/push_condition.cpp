@@ -37,74 +37,18 @@ bool scalar_equals(const boost::json::value& a, const boost::json::value& b) {
   return x && y && *x == *y;
 }
 
-bool event_match(const boost::json::object& condition, const boost::json::object& event,
-                 const PushRoomContext& context) {
-  auto key = json::find_string(condition, "key");
-  auto pattern = json::find_string(condition, "pattern");
-  if (!key || !pattern) return false;
-  return glob_matches_property(event, *key, *pattern, context);
-}
-
-bool event_property_is(const boost::json::object& condition, const boost::json::object& event) {
-  auto key = json::find_string(condition, "key");
-  const boost::json::value* expected = condition.if_contains("value");
-  if (!key || !expected) return false;
-  const boost::json::value* value = find_property(event, *key);
-  return value && scalar_equals(*value, *expected);
-}
-
-bool event_property_contains(const boost::json::object& condition,
-                             const boost::json::object& event) {
-  auto key = json::find_string(condition, "key");
-  const boost::json::value* expected = condition.if_contains("value");
-  if (!key || !expected) return false;
-  const boost::json::value* value = find_property(event, *key);
-  if (!value || !value->is_array()) return false;
-  for (const boost::json::value& item : value->get_array()) {
-    if (scalar_equals(item, *expected)) return true;
+// The value at a split property path, or nullptr (find_property without splitting again).
+const boost::json::value* find_at(const boost::json::object& event,
+                                  const std::vector<std::string>& path) {
+  const boost::json::object* current = &event;
+  const boost::json::value* found = nullptr;
+  for (const std::string& part : path) {
+    if (!current) return nullptr;
+    found = current->if_contains(part);
+    if (!found) return nullptr;
+    current = found->if_object();
   }
-  return false;
-}
-
-bool contains_display_name(const boost::json::object& event, const PushRoomContext& context) {
-  if (context.display_name.empty()) return false;
-  const boost::json::value* body = find_property(event, "content.body");
-  if (!body || !body->is_string()) return false;
-  return GlobMatcher::literal(context.display_name).matches_words(json::view(body->get_string()));
-}
-
-// "is": a decimal integer, optionally prefixed by ==, <, >, >= or <= (default ==).
-bool room_member_count(const boost::json::object& condition, const PushRoomContext& context) {
-  auto is = json::find_string(condition, "is");
-  if (!is) return false;
-  std::string_view text = *is;
-  std::string_view op = "==";
-  for (std::string_view prefix : {"==", "<=", ">=", "<", ">"}) {
-    if (text.starts_with(prefix)) {
-      op = prefix;
-      text.remove_prefix(prefix.size());
-      break;
-    }
-  }
-  if (text.empty() || text.front() < '0' || text.front() > '9') return false;
-  auto number = parse_decimal(text);
-  if (!number) return false;
-  const std::int64_t count = context.member_count;
-  if (op == "==") return count == *number;
-  if (op == "<") return count < *number;
-  if (op == ">") return count > *number;
-  if (op == "<=") return count <= *number;
-  return count >= *number;
-}
-
-bool sender_notification_permission(const boost::json::object& condition,
-                                    const PushRoomContext& context) {
-  auto key = json::find_string(condition, "key");
-  if (!key) return false;
-  auto level = context.notification_levels.find(*key);
-  const std::int64_t required =
-      level == context.notification_levels.end() ? kDefaultNotificationLevel : level->second;
-  return context.sender_power_level >= required;
+  return found;
 }
 
 }  // namespace
@@ -139,19 +83,121 @@ NotificationLevels notification_levels_from_power_levels(const boost::json::obje
   return levels;
 }
 
+CompiledCondition::CompiledCondition(const boost::json::object& condition) {
+  auto kind = json::find_string(condition, "kind");
+  if (!kind) return;
+  auto key = json::find_string(condition, "key");
+  if (*kind == "event_match") {
+    auto pattern = json::find_string(condition, "pattern");
+    if (!key || !pattern) return;
+    kind_ = Kind::kEventMatch;
+    key_ = *key;
+    pattern_ = *pattern;
+  } else if (*kind == "event_property_is" || *kind == "event_property_contains") {
+    const boost::json::value* value = condition.if_contains("value");
+    if (!key || !value) return;
+    kind_ = *kind == "event_property_is" ? Kind::kPropertyIs : Kind::kPropertyContains;
+    key_ = *key;
+    path_ = split_property_path(*key);
+    value_ = *value;
+  } else if (*kind == "contains_display_name") {
+    kind_ = Kind::kContainsDisplayName;
+  } else if (*kind == "room_member_count") {
+    // "is": a decimal integer, optionally prefixed by ==, <, >, >= or <= (default ==).
+    auto is = json::find_string(condition, "is");
+    if (!is) return;
+    std::string_view text = *is;
+    comparison_ = Comparison::kEqual;
+    for (auto [prefix, comparison] : {std::pair{"==", Comparison::kEqual},
+                                      {"<=", Comparison::kLessOrEqual},
+                                      {">=", Comparison::kGreaterOrEqual},
+                                      {"<", Comparison::kLess},
+                                      {">", Comparison::kGreater}}) {
+      if (text.starts_with(prefix)) {
+        comparison_ = comparison;
+        text.remove_prefix(std::string_view(prefix).size());
+        break;
+      }
+    }
+    if (text.empty() || text.front() < '0' || text.front() > '9') return;
+    auto number = parse_decimal(text);
+    if (!number) return;
+    kind_ = Kind::kRoomMemberCount;
+    count_ = *number;
+  } else if (*kind == "sender_notification_permission") {
+    if (!key) return;
+    kind_ = Kind::kSenderNotificationPermission;
+    key_ = *key;
+  }
+  // Anything else stays kNever: unrecognised conditions MUST NOT match (spec "Conditions").
+}
+
+bool CompiledCondition::matches(const boost::json::object& event,
+                                const PushRoomContext& context) const {
+  switch (kind_) {
+    case Kind::kNever:
+      return false;
+    case Kind::kEventMatch:
+      return glob_matches_property(event, key_, pattern_, context);
+    case Kind::kPropertyIs: {
+      const boost::json::value* value = find_at(event, path_);
+      return value && scalar_equals(*value, value_);
+    }
+    case Kind::kPropertyContains: {
+      const boost::json::value* value = find_at(event, path_);
+      if (!value || !value->is_array()) return false;
+      for (const boost::json::value& item : value->get_array()) {
+        if (scalar_equals(item, value_)) return true;
+      }
+      return false;
+    }
+    case Kind::kContainsDisplayName: {
+      if (context.display_name.empty()) return false;
+      const boost::json::value* body = find_property(event, "content.body");
+      if (!body || !body->is_string()) return false;
+      return GlobMatcher::literal(context.display_name)
+          .matches_words(json::view(body->get_string()));
+    }
+    case Kind::kRoomMemberCount: {
+      const std::int64_t count = context.member_count;
+      switch (comparison_) {
+        case Comparison::kEqual:
+          return count == count_;
+        case Comparison::kLess:
+          return count < count_;
+        case Comparison::kGreater:
+          return count > count_;
+        case Comparison::kLessOrEqual:
+          return count <= count_;
+        case Comparison::kGreaterOrEqual:
+          return count >= count_;
+      }
+      return false;
+    }
+    case Kind::kSenderNotificationPermission: {
+      auto level = context.notification_levels.find(key_);
+      const std::int64_t required =
+          level == context.notification_levels.end() ? kDefaultNotificationLevel : level->second;
+      return context.sender_power_level >= required;
+    }
+  }
+  return false;
+}
+
+CompiledConditions::CompiledConditions(const boost::json::array& list) {
+  conditions.reserve(list.size());
+  for (const boost::json::value& condition : list) {
+    if (!condition.is_object()) {
+      never = true;
+      return;
+    }
+    conditions.emplace_back(condition.get_object());
+  }
+}
+
 bool condition_matches(const boost::json::object& condition, const boost::json::object& event,
                        const PushRoomContext& context) {
-  auto kind = json::find_string(condition, "kind");
-  if (!kind) return false;
-  if (*kind == "event_match") return event_match(condition, event, context);
-  if (*kind == "event_property_is") return event_property_is(condition, event);
-  if (*kind == "event_property_contains") return event_property_contains(condition, event);
-  if (*kind == "contains_display_name") return contains_display_name(event, context);
-  if (*kind == "room_member_count") return room_member_count(condition, context);
-  if (*kind == "sender_notification_permission") {
-    return sender_notification_permission(condition, context);
-  }
-  return false;  // unrecognised conditions MUST NOT match (spec "Conditions")
+  return CompiledCondition(condition).matches(event, context);
 }
 
 }  // namespace myelin::services::push

@@ -1,11 +1,14 @@
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "services/push/glob_match_memo.hpp"
 
@@ -39,9 +42,45 @@ struct PushRoomContext {
 bool glob_matches_property(const boost::json::object& event, std::string_view key,
                            std::string_view pattern, const PushRoomContext& context);
 
-// Whether one condition of an override/underride rule holds for `event` (a client-format event:
-// type, content, sender, state_key, room_id, …). Unknown or malformed conditions never match
-// (spec "Conditions").
+// One condition of an override/underride rule, read from its JSON once (a rule set compiles its
+// rules when built), so that testing it for each member and each event looks nothing up in the
+// rule. Unknown or malformed conditions never match (spec "Conditions").
+class CompiledCondition {
+ public:
+  explicit CompiledCondition(const boost::json::object& condition);
+  // Whether it holds for `event` (a client-format event: type, content, sender, state_key,
+  // room_id, …).
+  bool matches(const boost::json::object& event, const PushRoomContext& context) const;
+
+ private:
+  enum class Kind {
+    kNever,
+    kEventMatch,
+    kPropertyIs,
+    kPropertyContains,
+    kContainsDisplayName,
+    kRoomMemberCount,
+    kSenderNotificationPermission,
+  };
+  enum class Comparison { kEqual, kLess, kGreater, kLessOrEqual, kGreaterOrEqual };
+
+  Kind kind_ = Kind::kNever;
+  std::string key_;                // event_match, event_property_*, sender_notification_permission
+  std::vector<std::string> path_;  // key_ split (event_property_*)
+  std::string pattern_;            // event_match
+  boost::json::value value_;       // event_property_*
+  Comparison comparison_ = Comparison::kEqual;  // room_member_count
+  std::int64_t count_ = 0;                      // room_member_count
+};
+
+// A rule's conditions compiled; `never` when one of them is not even an object.
+struct CompiledConditions {
+  explicit CompiledConditions(const boost::json::array& conditions);
+  std::vector<CompiledCondition> conditions;
+  bool never = false;
+};
+
+// Whether one condition holds for `event` (compiling it first: tests and one-off checks).
 bool condition_matches(const boost::json::object& condition, const boost::json::object& event,
                        const PushRoomContext& context);
 

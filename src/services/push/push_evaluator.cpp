@@ -5,15 +5,17 @@
 
 namespace myelin::services::push {
 
-bool rule_matches(const PushRule& rule, PushRuleKind kind, const boost::json::object& event,
-                  const PushRoomContext& context) {
+namespace {
+
+bool compiled_rule_matches(const PushRule& rule, const CompiledConditions& conditions,
+                           PushRuleKind kind, const boost::json::object& event,
+                           const PushRoomContext& context) {
   switch (kind) {
     case PushRuleKind::kOverride:
     case PushRuleKind::kUnderride:
-      for (const boost::json::value& condition : rule.conditions) {
-        if (!condition.is_object() || !condition_matches(condition.get_object(), event, context)) {
-          return false;
-        }
+      if (conditions.never) return false;
+      for (const CompiledCondition& condition : conditions.conditions) {
+        if (!condition.matches(event, context)) return false;
       }
       return true;  // no conditions: always matches
     case PushRuleKind::kContent:
@@ -27,6 +29,13 @@ bool rule_matches(const PushRule& rule, PushRuleKind kind, const boost::json::ob
   return false;
 }
 
+}  // namespace
+
+bool rule_matches(const PushRule& rule, PushRuleKind kind, const boost::json::object& event,
+                  const PushRoomContext& context) {
+  return compiled_rule_matches(rule, CompiledConditions(rule.conditions), kind, event, context);
+}
+
 PushEvaluation evaluate_push_rules(const PushRuleSet& rules, const boost::json::object& event,
                                    const PushRoomContext& context) {
   PushEvaluation result;
@@ -36,10 +45,13 @@ PushEvaluation evaluate_push_rules(const PushRuleSet& rules, const boost::json::
   const boost::json::object* content = json::find_object(event, "content");
   const bool has_mentions = content && json::find_object(*content, "m.mentions");
   for (PushRuleKind kind : kPushRuleKinds) {
-    for (const PushRule& rule : rules.rules(kind)) {
+    const PushRuleList& list = rules.rules(kind);
+    const std::vector<CompiledConditions>& compiled = rules.compiled(kind);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const PushRule& rule = list[i];
       if (!rule.enabled) continue;
       if (has_mentions && rule.is_default && is_legacy_mention_rule(kind, rule.rule_id)) continue;
-      if (!rule_matches(rule, kind, event, context)) continue;
+      if (!compiled_rule_matches(rule, compiled[i], kind, event, context)) continue;
       result.matched = true;
       result.kind = kind;
       result.rule_id = rule.rule_id;

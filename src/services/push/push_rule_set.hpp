@@ -7,10 +7,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/expected.hpp"
 #include "base/matrix_error.hpp"
 #include "services/push/predefined_rules.hpp"
+#include "services/push/push_condition.hpp"
 #include "services/push/push_rule.hpp"
 
 namespace myelin::services::push {
@@ -40,6 +42,10 @@ class PushRuleSet {
     return effective_[static_cast<std::size_t>(kind)];
   }
   const PushRule* find(PushRuleKind kind, std::string_view rule_id) const;
+  // The conditions of rules(kind), compiled, in the same order.
+  const std::vector<CompiledConditions>& compiled(PushRuleKind kind) const {
+    return compiled_[static_cast<std::size_t>(kind)];
+  }
 
   // GET /pushrules/global/: {"override": […], "content": […], "room": […], "sender": […],
   // "underride": […]}.
@@ -91,6 +97,7 @@ class PushRuleSet {
   PushRulesByKind user_rules_;  // most important first
   std::array<DefaultChanges, kPushRuleKinds.size()> default_changes_;
   PushRulesByKind effective_;  // what rules() shows, rebuilt after every change
+  std::array<std::vector<CompiledConditions>, kPushRuleKinds.size()> compiled_;  // of effective_
 };
 
 }  // namespace myelin::services::push

@@ -74,6 +74,30 @@ TEST(PushRuleSet, UserRulesOutrankDefaultsExceptMaster) {
                       "actions": ["notify", {"set_tweak": "sound", "value": "cakealarm.wav"}]})"));
 }
 
+// Evaluation reads compiled(kind) beside rules(kind), so every change must rebuild both.
+TEST(PushRuleSet, CompiledConditionsFollowEveryChange) {
+  PushRuleSet set("@alice:example.org");
+  auto same_shape = [&set] {
+    for (PushRuleKind kind : kPushRuleKinds) {
+      if (set.compiled(kind).size() != set.rules(kind).size()) return false;
+    }
+    return true;
+  };
+  EXPECT_TRUE(same_shape());
+  ASSERT_TRUE(set.put_rule(
+      PushRuleKind::kOverride, "beer",
+      parse(R"({"conditions": [{"kind": "event_match", "key": "content.body", "pattern": "beer"},
+                               {"kind": "room_member_count", "is": "<=10"}],
+                "actions": ["notify"]})")));
+  EXPECT_TRUE(same_shape());
+  EXPECT_EQ(set.compiled(PushRuleKind::kOverride)[1].conditions.size(), 2u);  // after master
+  ASSERT_TRUE(set.delete_rule(PushRuleKind::kOverride, "beer"));
+  EXPECT_TRUE(same_shape());
+  PushRuleSet copy = set;
+  EXPECT_EQ(copy.compiled(PushRuleKind::kUnderride).size(),
+            set.rules(PushRuleKind::kUnderride).size());
+}
+
 TEST(PushRuleSet, NewRulesGoFirstAndBeforeAfterPlaceThem) {
   PushRuleSet set(kUser);
   const auto body = parse(R"({"actions": ["notify"]})");
