@@ -142,6 +142,24 @@ DeviceListSync device_lists_for_sync(storage::Store& store, const std::string& u
     auto found = rooms.find(room_id);
     return found == rooms.end() ? nullptr : found->second.get();
   };
+  // What moved: devices, the user's own memberships, others' in the rooms with news. Most
+  // syncs find nothing here and skip the rest (walking every member of every room).
+  const std::set<std::string> devices_changed = store.device_lists.changed_users(since, to);
+  std::vector<const storage::MembershipRecord*> own_changes;
+  std::vector<storage::MembershipRecord> others_changes;
+  for (const storage::MembershipRecord& m : memberships) {
+    if (m.stream_ordering > to || !room_of(m.room_id)) continue;
+    if (m.stream_ordering > since) {
+      own_changes.push_back(&m);
+    } else if (m.membership == "join" && active_rooms.count(m.room_id)) {
+      for (storage::MembershipRecord& other :
+           store.events.membership_changes(m.room_id, since, to)) {
+        others_changes.push_back(std::move(other));
+      }
+    }
+  }
+  if (devices_changed.empty() && own_changes.empty() && others_changes.empty()) return {};
+
   // Who shares a room with the user now.
   std::set<std::string> shared;
   for (const storage::MembershipRecord& m : memberships) {
@@ -151,34 +169,26 @@ DeviceListSync device_lists_for_sync(storage::Store& store, const std::string& u
     }
   }
   std::set<std::string> changed, left;
-  const std::set<std::string> devices_changed = store.device_lists.changed_users(since, to);
   for (const std::string& changed_user : devices_changed) {
     if (changed_user == user_id || shared.count(changed_user)) changed.insert(changed_user);
   }
-  for (const storage::MembershipRecord& m : memberships) {
-    if (m.stream_ordering > to) continue;
-    const RoomState* room = room_of(m.room_id);
-    if (!room) continue;
-    if (m.stream_ordering > since) {
-      // The user joined (everyone there is new to share a room with) or left (those it shares
-      // no other room with are gone).
-      for (const std::string& member : room->joined_users()) {
-        if (m.membership == "join") {
-          changed.insert(member);
-        } else if (!shared.count(member)) {
-          left.insert(member);
-        }
+  // The user joined (everyone there is new to share a room with) or left (those it shares no
+  // other room with are gone).
+  for (const storage::MembershipRecord* m : own_changes) {
+    for (const std::string& member : room_of(m->room_id)->joined_users()) {
+      if (m->membership == "join") {
+        changed.insert(member);
+      } else if (!shared.count(member)) {
+        left.insert(member);
       }
-    } else if (m.membership == "join" && active_rooms.count(m.room_id)) {
-      // Already there: others who joined or left since.
-      for (const storage::MembershipRecord& other :
-           store.events.membership_changes(m.room_id, since, to)) {
-        if (other.membership == "join") {
-          changed.insert(other.user_id);
-        } else if (!shared.count(other.user_id)) {
-          left.insert(other.user_id);
-        }
-      }
+    }
+  }
+  // Others joined or left a room the user was already in.
+  for (const storage::MembershipRecord& other : others_changes) {
+    if (other.membership == "join") {
+      changed.insert(other.user_id);
+    } else if (!shared.count(other.user_id)) {
+      left.insert(other.user_id);
     }
   }
   // Joining does not make the user's own keys news; its own device changes are.
