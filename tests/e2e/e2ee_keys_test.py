@@ -264,10 +264,14 @@ class E2eeKeysTest(unittest.IsolatedAsyncioTestCase):
             with self.subTest(path=path, body=body):
                 got, answer = self.raw(alice, path, body)
                 self.assertEqual((got, answer.get("errcode")), (status, errcode), answer)
+        # r0's form naming the requester's own device is the same upload.
+        status, body = self.raw(alice, "/_matrix/client/r0/keys/upload/" + alice.device_id,
+                                {"one_time_keys": {"signed_curve25519:R0": "r"}})
+        self.assertEqual((status, body), (200, {"one_time_key_counts": {"signed_curve25519": 1}}))
         # A one-time key ID uploaded again with other content is refused; the same is fine.
         path = "/_matrix/client/v3/keys/upload"
-        self.assertEqual(self.raw(alice, path, {"one_time_keys": {"signed_curve25519:K": "a"}})[0],
-                         200)
+        self.assertEqual(self.raw(alice, path, {"one_time_keys": {"signed_curve25519:K": "a"}}),
+                         (200, {"one_time_key_counts": {"signed_curve25519": 2}}))
         self.assertEqual(self.raw(alice, path, {"one_time_keys": {"signed_curve25519:K": "a"}})[0],
                          200)
         status, body = self.raw(alice, path, {"one_time_keys": {"signed_curve25519:K": "b"}})
