@@ -178,6 +178,29 @@ TEST_F(MembershipFederationTest, ServersKnownToBeDownAreAskedLast) {
   }
 }
 
+TEST_F(MembershipFederationTest, AServerAHandshakeCannotReachIsBackedOff) {
+  const std::string alice = resident_.register_user("alice");
+  const std::string bob = joiner_.register_user("bob");
+  const std::string carol = joiner_.register_user("carol");
+  const std::string room_id = create_room(resident_, alice, "10", "public_chat");
+  std::vector<std::string> via{"gone.test", "resident.test"};
+  run(joiner_.membership().ours.join(room_id, bob, via, std::nullopt));
+  EXPECT_EQ(joiner_transport_.requests.at(0).rfind("gone.test", 0), 0u);  // tried, unreachable
+  auto gone = joiner_.store().federation_sender.destination("gone.test");
+  ASSERT_TRUE(gone.has_value());
+  EXPECT_TRUE(gone->failure_ts.has_value());
+  EXPECT_GT(gone->retry_interval, 0);
+  // The next handshake asks the reachable server first.
+  joiner_transport_.requests.clear();
+  run(joiner_.membership().ours.leave(room_id, bob, std::nullopt));
+  joiner_transport_.requests.clear();
+  run(joiner_.membership().ours.join(room_id, carol, via, std::nullopt));
+  ASSERT_FALSE(joiner_transport_.requests.empty());
+  for (const std::string& request : joiner_transport_.requests) {
+    EXPECT_NE(request.rfind("gone.test", 0), 0u) << request;
+  }
+}
+
 TEST_F(MembershipFederationTest, RemoteJoinWithNoServerThatKnowsTheRoom) {
   const std::string bob = joiner_.register_user("bob");
   std::vector<std::string> via{"gone.test"};

@@ -6,6 +6,7 @@
 #include "protocol/events/event_id.hpp"
 #include "protocol/events/event_signing.hpp"
 #include "services/common/random_token.hpp"
+#include "services/federation/sender/retry_backoff.hpp"
 
 namespace myelin::services {
 
@@ -84,6 +85,20 @@ Expected<CompletedHandshake> complete_template(ServiceContext& ctx,
   return done;
 }
 
+// A server that could not be reached for a handshake starts its back-off, as when the sender
+// fails to reach it: the next join asks it last (and the sender waits before trying it). One
+// already backed off is left to the sender, which grows the interval with its own attempts.
+asio::awaitable<void> note_unreachable(ServiceContext& ctx, std::string server) {
+  storage::Store& store = ctx.store;
+  const std::int64_t now = ctx.now_ms();
+  auto record = [&store, server, now] {
+    auto destination = store.federation_sender.destination(server);
+    if (destination && destination->failure_ts) return;
+    store.federation_sender.record_failure(server, now, RetryBackoff{}.min_interval_ms);
+  };
+  co_await ctx.db(std::move(record));
+}
+
 }  // namespace
 
 asio::awaitable<CompletedHandshake> run_membership_handshake(ServiceContext& ctx,
@@ -95,6 +110,7 @@ asio::awaitable<CompletedHandshake> run_membership_handshake(ServiceContext& ctx
   for (const std::string& server : request.servers) {
     if (server == ctx.server_name()) continue;
     std::string failure;
+    bool unreachable = false;
     try {
       std::string path = make_path(request);
       std::string get = "GET";
@@ -124,9 +140,11 @@ asio::awaitable<CompletedHandshake> run_membership_handshake(ServiceContext& ctx
       failure = e.what();
     } catch (const FederationUnreachable& e) {
       failure = e.what();
+      unreachable = true;
     }
     log::info("federation", "{} of {} through {} failed: {}", request.membership, request.room_id,
               server, failure);
+    if (unreachable) co_await note_unreachable(ctx, server);
   }
   if (refused) {
     throw MatrixError(ErrCode::kForbidden,
