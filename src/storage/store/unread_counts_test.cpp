@@ -71,6 +71,26 @@ TEST_F(UnreadCountsTest, NewEventsAddToTheCounterFromTheReadPosition) {
   EXPECT_EQ(synced(kAlice), (Counts{0, 0}));
 }
 
+// Many members notified at once, some for the first time in the room, some highlighted.
+TEST_F(UnreadCountsTest, ManyMembersSomeNewSomeHighlighted) {
+  auto user = [](int i) { return "@u" + std::to_string(i) + ":test.local"; };
+  std::vector<PushAction> first;
+  for (int i = 0; i < 150; ++i) first.push_back({user(i), i % 7 == 0, "main"});
+  message(first);
+  std::vector<PushAction> second;
+  for (int i = 100; i < 403; ++i) second.push_back({user(i), i % 5 == 0, "main"});
+  message(second);
+  for (int i : {0, 7, 99, 100, 105, 140, 149, 150, 255, 256, 300, 402}) {
+    const bool in_first = i < 150;
+    const bool in_second = i >= 100;
+    const std::int64_t notifications = (in_first ? 1 : 0) + (in_second ? 1 : 0);
+    const std::int64_t highlights =
+        (in_first && i % 7 == 0 ? 1 : 0) + (in_second && i % 5 == 0 ? 1 : 0);
+    EXPECT_EQ(counter(user(i)), (CounterRow{notifications, highlights, 0})) << user(i);
+  }
+  EXPECT_EQ(counter(user(403)), CounterRow{});
+}
+
 TEST_F(UnreadCountsTest, AReceiptRecountsFromItsPosition) {
   const std::int64_t p1 = message({{kBob, true, "main"}});
   const std::int64_t p2 = message({{kBob, false, "main"}});
