@@ -66,6 +66,9 @@ struct Services {
     keys.set_device_keys_changed([this](std::string user_id, std::string device_id) {
       return device_lists.device_changed(std::move(user_id), std::move(device_id));
     });
+    keys.set_signing_keys_changed([this](std::string user_id) {
+      return device_lists.signing_keys_changed(std::move(user_id));
+    });
   }
 
   services::ServiceContext& ctx;

@@ -291,10 +291,13 @@ class FederatedRoomsTest(unittest.TestCase):
         key (/user/keys/claim) and shares its Megolm session as an Olm-encrypted to-device
         message (m.direct_to_device); b's client decrypts alice's message and answers, which
         alice decrypts the same way. A new device on b reaches alice's device_lists.changed
-        (m.device_list_update)."""
+        (m.device_list_update), and so do bob's cross-signing keys (m.signing_key_update),
+        which a.fedtest then serves to alice from b.fedtest."""
         import asyncio
         import tempfile
         import nio
+        import signedjson.key
+        import signedjson.sign
 
         encryption = {"type": "m.room.encryption", "state_key": "",
                       "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
@@ -378,6 +381,32 @@ class FederatedRoomsTest(unittest.TestCase):
             await client_on(B, "ebob", user=bob_name)
             await sync_until(alice, "bob in device_lists.changed",
                              lambda r: bob.user_id in r.device_list.changed)
+
+            # Bob sets up cross-signing (keys made by python3-signedjson): alice's client hears
+            # of it (m.signing_key_update) and a.fedtest fetches his master key from b.fedtest.
+            def signing_key(usage, signer=None):
+                key = signedjson.key.generate_signing_key(usage)
+                public = signedjson.key.encode_verify_key_base64(
+                    signedjson.key.get_verify_key(key))
+                key.version = public
+                body = {"user_id": bob.user_id, "usage": [usage],
+                        "keys": {"ed25519:" + public: public}}
+                return key, (signedjson.sign.sign_json(body, bob.user_id, signer)
+                             if signer else body)
+            master, master_body = signing_key("master")
+            _, self_signing_body = signing_key("self_signing", master)
+            status, answer = self.rig[B].request(
+                "POST", "/_matrix/client/v3/keys/device_signing/upload",
+                {"master_key": master_body, "self_signing_key": self_signing_body},
+                token=bob.access_token)
+            self.assertEqual(status, 200, answer)
+            await sync_until(alice, "bob's cross-signing keys in device_lists.changed",
+                             lambda r: bob.user_id in r.device_list.changed)
+            status, answer = self.rig[A].request(
+                "POST", "/_matrix/client/v3/keys/query", {"device_keys": {bob.user_id: []}},
+                token=alice.access_token)
+            self.assertEqual(status, 200, answer)
+            self.assertEqual(answer["master_keys"][bob.user_id]["keys"], master_body["keys"])
 
         try:
             asyncio.run(scenario())

@@ -17,17 +17,10 @@ namespace {
 
 constexpr const char* kLog = "e2ee";
 
-// What an m.device_list_update says about the device, read in the change's database job.
-struct RecordedChange {
-  storage::DeviceListChange change;
-  std::optional<std::string> display_name;
-  std::optional<std::string> keys_json;
-};
-
 }  // namespace
 
 DeviceLists::DeviceLists(ServiceContext& ctx, RoomService& rooms, AccountService& accounts)
-    : ctx_(ctx), rooms_(rooms) {
+    : ctx_(ctx), rooms_(rooms), keys_(ctx) {
   accounts.on_devices_removed(
       [this](std::string user_id, std::vector<std::string> device_ids) -> asio::awaitable<void> {
         for (std::string& device_id : device_ids) {
@@ -56,40 +49,61 @@ asio::awaitable<DeviceLists::Audience> DeviceLists::audience_of(std::string user
 
 asio::awaitable<void> DeviceLists::device_changed(std::string user_id, std::string device_id,
                                                   bool deleted) {
-  storage::Store& store = ctx_.store;
-  auto record = [&store, user_id, device_id, deleted] {
-    RecordedChange recorded{store.device_lists.record_change(user_id, device_id), {}, {}};
-    if (!deleted) {
-      if (auto device = store.accounts.device(user_id, device_id)) {
-        recorded.display_name = device->display_name;
-      }
-      recorded.keys_json = store.e2ee_keys.device_keys(user_id, device_id);
+  // Without the device's name: other servers do not see names (as Synapse by default).
+  EduFor edu_for = [user_id, device_id, deleted](const storage::DeviceListChange& change,
+                                                 const KeysQueryAnswer& keys) {
+    bj::array prev_id;
+    if (change.prev_stream_id) prev_id.push_back(*change.prev_stream_id);
+    bj::object content{{"user_id", user_id},
+                       {"device_id", device_id},
+                       {"stream_id", change.stream_id},
+                       {"prev_id", std::move(prev_id)},
+                       {"deleted", deleted}};
+    const bj::object* devices = json::find_object(keys.device_keys, user_id);
+    if (const bj::object* signed_keys = devices ? json::find_object(*devices, device_id) : nullptr;
+        signed_keys && !deleted) {
+      content["keys"] = *signed_keys;
     }
-    return recorded;
+    return bj::object{{"edu_type", "m.device_list_update"}, {"content", std::move(content)}};
   };
-  RecordedChange recorded = co_await ctx_.db(std::move(record));
+  co_await record_and_tell(std::move(user_id), std::move(device_id), std::move(edu_for));
+}
+
+asio::awaitable<void> DeviceLists::signing_keys_changed(std::string user_id) {
+  EduFor edu_for = [user_id](const storage::DeviceListChange&, const KeysQueryAnswer& keys) {
+    bj::object content{{"user_id", user_id}};
+    if (const bj::object* master = json::find_object(keys.master_keys, user_id)) {
+      content["master_key"] = *master;
+    }
+    if (const bj::object* self_signing = json::find_object(keys.self_signing_keys, user_id)) {
+      content["self_signing_key"] = *self_signing;
+    }
+    return bj::object{{"edu_type", "m.signing_key_update"}, {"content", std::move(content)}};
+  };
+  // Recorded under no device: the user's keys changed, not one of its devices.
+  co_await record_and_tell(std::move(user_id), std::string(), std::move(edu_for));
+}
+
+asio::awaitable<void> DeviceLists::record_and_tell(std::string user_id, std::string device_id,
+                                                   EduFor edu_for) {
+  storage::Store& store = ctx_.store;
+  auto record = [&store, user_id, device_id] {
+    return store.device_lists.record_change(user_id, device_id);
+  };
+  const storage::DeviceListChange change = co_await ctx_.db(std::move(record));
   Audience audience = co_await audience_of(user_id);
   // The user's own other devices learn it too, rooms or not.
   audience.local_users.push_back(user_id);
   ctx_.notifier.notify(audience.local_users);
   if (audience.servers.empty() || !remote_sender_) co_return;
 
-  bj::array prev_id;
-  if (recorded.change.prev_stream_id) prev_id.push_back(*recorded.change.prev_stream_id);
-  bj::object content{{"user_id", user_id},
-                     {"device_id", device_id},
-                     {"stream_id", recorded.change.stream_id},
-                     {"prev_id", std::move(prev_id)},
-                     {"deleted", deleted}};
-  if (recorded.display_name) content["device_display_name"] = *recorded.display_name;
-  if (recorded.keys_json) {
-    boost::system::error_code error;
-    bj::value keys = bj::parse(*recorded.keys_json, error);
-    if (!error && keys.is_object()) content["keys"] = std::move(keys);
-  }
+  DeviceKeysQuery wanted;
+  wanted[user_id] = {};
+  const KeysQueryAnswer keys = co_await keys_.query(std::move(wanted), std::string());
+  const bj::object edu = edu_for(change, keys);
   for (const std::string& server : audience.servers) {
-    bj::object edu{{"edu_type", "m.device_list_update"}, {"content", content}};
-    co_await remote_sender_(server, std::move(edu));
+    bj::object copy = edu;
+    co_await remote_sender_(server, std::move(copy));
   }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "services/common/service_context.hpp"
+#include "services/e2ee/local_keys.hpp"
 #include "services/rooms/room_service.hpp"
 #include "services/users/account_service.hpp"
 
@@ -45,6 +46,10 @@ class DeviceLists {
   boost::asio::awaitable<void> device_changed(std::string user_id, std::string device_id,
                                               bool deleted = false);
 
+  // A local user's cross-signing keys are new or changed: a change on the stream (their keys
+  // must be fetched again), told to other servers as m.signing_key_update.
+  boost::asio::awaitable<void> signing_keys_changed(std::string user_id);
+
   // GET /keys/changes: the same as /sync's device_lists between two stream positions.
   boost::asio::awaitable<DeviceListSync> changes(std::string user_id, std::int64_t from,
                                                  std::int64_t to);
@@ -61,8 +66,16 @@ class DeviceLists {
   };
   boost::asio::awaitable<Audience> audience_of(std::string user_id);
 
+  // The change recorded, its audience woken; the EDU (built from the keys as other servers see
+  // them) goes to every other server sharing a room.
+  using EduFor = std::function<boost::json::object(const storage::DeviceListChange& change,
+                                                   const KeysQueryAnswer& keys)>;
+  boost::asio::awaitable<void> record_and_tell(std::string user_id, std::string device_id,
+                                               EduFor edu_for);
+
   ServiceContext& ctx_;
   RoomService& rooms_;
+  LocalKeys keys_;  // what other servers read of our users' keys
   RemoteSender remote_sender_;
 };
 

@@ -257,11 +257,9 @@ asio::awaitable<bool> KeyService::signing_keys_need_auth(std::string user_id) {
 
 asio::awaitable<void> KeyService::upload_signing_keys(std::string user_id, bj::object body) {
   std::vector<std::string> changed = co_await cross_signing_.upload_keys(user_id, std::move(body));
-  if (!device_keys_changed_) co_return;
-  for (std::string& key : changed) {
-    asio::awaitable<void> notified = device_keys_changed_(user_id, std::move(key));
-    co_await std::move(notified);
-  }
+  if (changed.empty() || !signing_keys_changed_) co_return;
+  asio::awaitable<void> notified = signing_keys_changed_(user_id);
+  co_await std::move(notified);
 }
 
 asio::awaitable<bj::object> KeyService::upload_signatures(std::string user_id, bj::object body) {

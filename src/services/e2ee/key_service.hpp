@@ -33,6 +33,12 @@ class KeyService {
 
   void set_transport(FederationTransport* transport) { transport_ = transport; }
   void set_device_keys_changed(DeviceKeysChanged hook) { device_keys_changed_ = std::move(hook); }
+  // Called when a user's cross-signing keys are new or changed (DeviceLists::
+  // signing_keys_changed: other servers hear of it as m.signing_key_update, not as a device).
+  using SigningKeysChanged = std::function<boost::asio::awaitable<void>(std::string user_id)>;
+  void set_signing_keys_changed(SigningKeysChanged hook) {
+    signing_keys_changed_ = std::move(hook);
+  }
 
   // POST /keys/upload: stores the device's keys and answers {"one_time_key_counts": …}.
   // device_keys naming another user or device, a one-time key ID already held with other
@@ -65,6 +71,7 @@ class KeyService {
   CrossSigning cross_signing_;
   FederationTransport* transport_ = nullptr;
   DeviceKeysChanged device_keys_changed_;
+  SigningKeysChanged signing_keys_changed_;
 };
 
 }  // namespace myelin::services
