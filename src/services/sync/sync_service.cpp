@@ -84,7 +84,7 @@ asio::awaitable<bj::object> SyncService::sync(SyncRequest request) {
 asio::awaitable<SyncService::Outcome> SyncService::compute(const SyncRequest& request) {
   auto snapshot = std::make_shared<SyncSnapshot>();
   snapshot->since = request.since.value_or(SyncToken{});
-  snapshot->next = SyncToken{ctx_.store.stream().current(), typing_.serial()};
+  snapshot->next = SyncToken{ctx_.store.stream().current(), typing_.serial(), std::nullopt};
   storage::Store& store = ctx_.store;
   std::string user_id = request.user_id;
   auto load_memberships = [&store, user_id] { return store.events.memberships_of_user(user_id); };

@@ -8,15 +8,15 @@ namespace myelin::services {
 namespace {
 
 TEST(SyncTokenTest, RoundTrips) {
-  SyncToken token{12, 3};
+  SyncToken token{12, 3, std::nullopt};
   EXPECT_EQ(token.to_string(), "s12_3");
   auto parsed = SyncToken::parse("s12_3");
   ASSERT_TRUE(parsed.has_value());
   EXPECT_EQ(parsed->position, 12);
   EXPECT_EQ(parsed->typing, 3u);
 
-  SyncToken big{std::numeric_limits<std::int64_t>::max(),
-                std::numeric_limits<std::uint64_t>::max()};
+  SyncToken big{std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::uint64_t>::max(),
+                std::nullopt};
   auto again = SyncToken::parse(big.to_string());
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->position, big.position);
