@@ -13,8 +13,8 @@
 
 #include "base/log.hpp"
 #include "http/client/url.hpp"
-#include "services/federation/received_pdus.hpp"
 #include "services/common/server_of.hpp"
+#include "services/federation/received_pdus.hpp"
 
 namespace myelin::services {
 

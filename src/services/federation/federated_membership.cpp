@@ -10,9 +10,9 @@
 #include "http/client/url.hpp"
 #include "protocol/crypto/json_signing.hpp"
 #include "protocol/events/redaction.hpp"
+#include "services/common/server_of.hpp"
 #include "services/federation/received_pdus.hpp"
 #include "services/federation/remote_membership.hpp"
-#include "services/common/server_of.hpp"
 #include "services/federation/stripped_room_state.hpp"
 #include "services/rooms/event_builder.hpp"
 

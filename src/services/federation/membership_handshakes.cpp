@@ -6,8 +6,8 @@
 
 #include "base/matrix_error.hpp"
 #include "protocol/auth/power_levels.hpp"
-#include "services/federation/membership_template.hpp"
 #include "services/common/server_of.hpp"
+#include "services/federation/membership_template.hpp"
 
 namespace myelin::services {
 

@@ -7,10 +7,10 @@
 #include "base/matrix_error.hpp"
 #include "protocol/events/event_signing.hpp"
 #include "protocol/events/pdu_format.hpp"
+#include "services/common/server_of.hpp"
 #include "services/federation/event_graph.hpp"
 #include "services/federation/membership_handshakes.hpp"
 #include "services/federation/received_pdus.hpp"
-#include "services/common/server_of.hpp"
 #include "services/federation/stripped_room_state.hpp"
 
 namespace myelin::services {
