@@ -97,4 +97,16 @@ std::vector<std::shared_ptr<storage::NewEvent>> outlier_writes(
   return writes;
 }
 
+std::vector<std::shared_ptr<storage::NewEvent>> state_and_chain_writes(
+    storage::Store& store, StoredEvents& known, const std::vector<PduPtr>& state,
+    const std::vector<PduPtr>& auth_chain) {
+  for (const PduPtr& event : auth_chain) known.add(event);
+  for (const PduPtr& event : state) known.add(event);
+  std::unordered_set<std::string> written;
+  auto writes = outlier_writes(store, known, auth_chain, written);
+  auto state_writes = outlier_writes(store, known, state, written);
+  writes.insert(writes.end(), state_writes.begin(), state_writes.end());
+  return writes;
+}
+
 }  // namespace myelin::services

@@ -38,4 +38,11 @@ std::vector<std::shared_ptr<storage::NewEvent>> outlier_writes(
     storage::Store& store, StoredEvents& known, std::vector<PduPtr> events,
     std::unordered_set<std::string>& written);
 
+// Outlier writes for a room's state as another server sent it (a send_join or /state answer)
+// and that state's auth chain: both made known to `known`, then checked as outlier_writes does,
+// the chain first.
+std::vector<std::shared_ptr<storage::NewEvent>> state_and_chain_writes(
+    storage::Store& store, StoredEvents& known, const std::vector<PduPtr>& state,
+    const std::vector<PduPtr>& auth_chain);
+
 }  // namespace myelin::services

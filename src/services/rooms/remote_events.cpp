@@ -434,12 +434,7 @@ asio::awaitable<bool> RoomService::accept_state_at_gap(PduPtr event, std::vector
   storage::Store& store = ctx_.store;
   auto accept = [&, this]() -> bool {
     StoredEvents known(store, event->room_version());
-    for (const PduPtr& e : auth_chain) known.add(e);
-    for (const PduPtr& e : state) known.add(e);
-    std::unordered_set<std::string> written;
-    auto writes = outlier_writes(store, known, auth_chain, written);
-    auto state_writes = outlier_writes(store, known, state, written);
-    writes.insert(writes.end(), state_writes.begin(), state_writes.end());
+    auto writes = state_and_chain_writes(store, known, state, auth_chain);
 
     StateIds before;
     for (const PduPtr& e : state) {
@@ -486,12 +481,7 @@ asio::awaitable<SendResult> RoomService::adopt_remote_room(std::string room_id,
   const std::int64_t now = ctx_.now_ms();
   auto adopt = [&, this]() -> std::pair<std::shared_ptr<RoomState>, std::int64_t> {
     StoredEvents known(store, *version);
-    for (const PduPtr& event : auth_chain) known.add(event);
-    for (const PduPtr& event : state) known.add(event);
-    std::unordered_set<std::string> written;
-    auto writes = outlier_writes(store, known, auth_chain, written);
-    auto state_writes = outlier_writes(store, known, state, written);
-    writes.insert(writes.end(), state_writes.begin(), state_writes.end());
+    auto writes = state_and_chain_writes(store, known, state, auth_chain);
 
     // The room's state: every state event that passed the auth rules against its auth events.
     auto room = std::make_shared<RoomState>();
