@@ -1,6 +1,5 @@
 #include "services/e2ee/device_lists.hpp"
 
-#include <boost/json/parse.hpp>
 #include <set>
 #include <utility>
 
