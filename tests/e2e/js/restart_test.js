@@ -69,12 +69,14 @@ test("password login, then a restart loses nothing", guarded(async () => {
   assert.equal(whoami.user_id, "@carol:localhost");
   assert.equal(whoami.device_id, carolLogin.device_id);
 
+  // Dave's sync may deliver the invite before carol's createRoom answers, so wait from before.
+  const daveInvited = waitFor(dave, RoomEvent.MyMembership,
+                              (room, membership) => membership === "invite", "dave's invite");
   const { room_id: roomId } = await carol.createRoom({
     name: "Before the restart", preset: Preset.TrustedPrivateChat, invite: ["@dave:localhost"],
   });
-  await waitFor(dave, RoomEvent.MyMembership,
-                (room, membership) => room.roomId === roomId && membership === "invite",
-                "dave's invite");
+  const [invitedRoom] = await daveInvited;
+  assert.equal(invitedRoom.roomId, roomId);
   await dave.joinRoom(roomId);
   const sent = [];
   for (let i = 0; i < 5; ++i) {
