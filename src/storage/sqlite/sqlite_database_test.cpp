@@ -302,6 +302,62 @@ TEST(SqliteDatabase, CheckpointsRunInTheBackgroundAndKeepTheWalBounded) {
   db->close();
 }
 
+// Under steady writes no write finds the WAL copied whole by itself: pages written while the
+// background checkpoint ran (here: kept from it by a reader's snapshot) are left. The writer's
+// next commit copies them, so the write after it starts the WAL again from its beginning.
+TEST(SqliteDatabase, TheWriterFinishesABackgroundCheckpointSoThatTheWalRestarts) {
+  TempDir dir;
+  constexpr int kThreshold = 100;
+  SqliteDatabase::Options options;
+  options.checkpoint_pages = kThreshold;
+  auto db = open_with_table(dir, options);
+  const std::string blob(3000, 'x');
+  auto insert = [&] {
+    db->write([&](Connection& c) { c.execute("INSERT INTO things (t) VALUES (?)", {blob}); });
+  };
+  const std::string wal = dir.file("test.db") + "-wal";
+  constexpr std::uintmax_t kFrame = 4096 + 24;  // a page and its frame header
+  for (int i = 0; i < 10; ++i) insert();
+  const std::uintmax_t frames_per_write = std::filesystem::file_size(wal) / kFrame / 10;
+  ASSERT_GT(frames_per_write, 0u);
+  ASSERT_LT(std::filesystem::file_size(wal) / kFrame, std::uintmax_t{kThreshold});
+
+  std::promise<void> snapshot_taken;
+  std::promise<void> release;
+  std::thread reader([&] {
+    db->read([&](Connection& c) {
+      c.execute("BEGIN");
+      c.query_one("SELECT count(*) FROM things");
+      snapshot_taken.set_value();
+      release.get_future().wait();
+      c.execute("COMMIT");
+    });
+  });
+  snapshot_taken.get_future().wait();
+  int written = 10;
+  while (std::filesystem::file_size(wal) / kFrame < std::uintmax_t{kThreshold}) {
+    insert();  // up to the threshold: a background checkpoint starts and copies what it may
+    ++written;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + kStuck;
+  while (db->background_checkpoints() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  ASSERT_EQ(db->background_checkpoints(), 1u);
+  release.set_value();
+  reader.join();
+
+  const std::uintmax_t wal_size_before = std::filesystem::file_size(wal);
+  for (int i = 0; i < 6; ++i) insert();
+  // The WAL's file keeps its largest size: it grew by the one write that copied the rest, then
+  // was written again from its start (without the writer's copy it grew by all six).
+  EXPECT_LE(std::filesystem::file_size(wal), wal_size_before + frames_per_write * kFrame);
+  EXPECT_EQ(
+      db->read([](Connection& c) { return c.query_one("SELECT count(*) FROM things"); }).int64(0),
+      written + 6);
+  db->close();
+}
+
 TEST(SqliteDatabase, OpenFailuresAreErrors) {
   TempDir dir;
   try {

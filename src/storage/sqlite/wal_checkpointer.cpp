@@ -39,10 +39,15 @@ void WalCheckpointer::stop() {
 
 int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* name, int wal_pages) {
   auto& checkpointer = *static_cast<WalCheckpointer*>(self);
-  if (wal_pages >= kBehindFactor * checkpointer.background_pages_) {
-    // Behind: every write came while a background checkpoint ran, so none found the WAL copied
-    // whole and started it again. Between two writes, a checkpoint here (after the one under
-    // way: SQLite runs one at a time) copies everything, so that the next write restarts it.
+  // SQLite starts the WAL again from its beginning only at a write that finds it copied whole.
+  // Under steady writes that never happens by itself: pages keep arriving while the background
+  // checkpoint copies. So once one finished, the writer copies what came meanwhile (a few
+  // milliseconds of writes) between two of its writes, and the next write restarts the WAL.
+  // Without that the WAL grew to kBehindFactor times the threshold and the writer copied
+  // several thresholds' worth itself, stopping every write for ~40 ms each time.
+  const bool finish_background = checkpointer.finish_on_writer_.exchange(false);
+  if (finish_background || wal_pages >= kBehindFactor * checkpointer.background_pages_) {
+    // (Behind: even the background checkpoints fall back; then this one copies everything.)
     std::lock_guard running(checkpointer.checkpointing_);
     sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     return SQLITE_OK;
@@ -72,12 +77,15 @@ void WalCheckpointer::run() {
     // Passive: copies what no reader still needs and never waits for one; commits meanwhile ask
     // again.
     std::unique_lock running(checkpointing_);
+    int wal_frames = 0;
+    int copied = 0;
     const int rc = sqlite3_wal_checkpoint_v2(connection_->handle(), nullptr,
-                                             SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+                                             SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
     running.unlock();
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       log::warn("sqlite", "background checkpoint failed: {}", sqlite3_errstr(rc));
     }
+    if (rc == SQLITE_OK && copied > 0) finish_on_writer_ = true;
     ++checkpoints_;
     lock.lock();
   }

@@ -18,13 +18,15 @@ namespace myelin::sqlite {
 // automatic checkpoint runs inside the commit that crosses its threshold, so the writer (and
 // every event queued behind it) stopped for the copy and an fsync, tens of milliseconds under a
 // message burst. A passive checkpoint here runs beside the writer instead; SQLite restarts the
-// WAL from its start at the first write that finds it copied whole (after a pause in writes).
+// WAL from its start at the first write that finds it copied whole, which the writer brings
+// about by copying the little written meanwhile (on_commit).
 class WalCheckpointer {
  public:
   // Takes checkpointing over from `writer` (its automatic checkpoints stop): a checkpoint starts
-  // once a commit leaves `background_pages` or more in the WAL. Should writes never pause long
-  // enough for the WAL to restart and it reach four times that, the writer checkpoints it whole
-  // itself, so the WAL stays bounded.
+  // once a commit leaves `background_pages` or more in the WAL. The writer's next commit after
+  // it copies the pages written meanwhile, so that the WAL restarts although writes never pause;
+  // should it still reach four times that (readers holding old pages), the writer checkpoints
+  // it whole itself, so the WAL stays bounded.
   WalCheckpointer(const std::string& path, SqliteConnection& writer,
                   SqliteConnection::Options options, int background_pages);
   ~WalCheckpointer();
@@ -53,6 +55,8 @@ class WalCheckpointer {
   bool requested_ = false;
   bool stopping_ = false;
   std::atomic<std::size_t> checkpoints_ = 0;
+  // Set by a background checkpoint that copied pages: the writer's next commit copies the rest.
+  std::atomic<bool> finish_on_writer_ = false;
   std::thread thread_;
 };
 
