@@ -49,6 +49,16 @@ bj::object push_evaluation_event(const events::Pdu& event) {
 
 std::vector<storage::PushAction> NotificationEvaluator::evaluate(const RoomState& room,
                                                                  const events::Pdu& event) const {
+  return *evaluate_with(room, event, true);
+}
+
+std::optional<std::vector<storage::PushAction>> NotificationEvaluator::evaluate_from_memory(
+    const RoomState& room, const events::Pdu& event) const {
+  return evaluate_with(room, event, false);
+}
+
+std::optional<std::vector<storage::PushAction>> NotificationEvaluator::evaluate_with(
+    const RoomState& room, const events::Pdu& event, bool may_read_store) const {
   std::vector<storage::PushAction> actions;
   const bool anyone_else =
       std::any_of(room.joined_local_users.begin(), room.joined_local_users.end(),
@@ -68,7 +78,8 @@ std::vector<storage::PushAction> NotificationEvaluator::evaluate(const RoomState
 
   for (const std::string& user_id : room.joined_local_users) {
     if (user_id == event.sender()) continue;  // spec: never notify users of their own events
-    PushRuleSetPtr rules = rules_(user_id);
+    PushRuleSetPtr rules = rules_(user_id, may_read_store);
+    if (!rules) return std::nullopt;
     context.user_id = user_id;
     context.display_name = display_name_in(room, user_id);
     push::PushEvaluation outcome = push::evaluate_push_rules(*rules, client_event, context);
@@ -79,12 +90,14 @@ std::vector<storage::PushAction> NotificationEvaluator::evaluate(const RoomState
 }
 
 PushActionsFn NotificationEvaluator::hook(std::shared_ptr<PushRuleStore> rules) {
-  RuleSource source = [store = std::move(rules)](const std::string& user_id) {
-    return store->load(user_id);
+  RuleSource source = [store = std::move(rules)](const std::string& user_id, bool may_read_store) {
+    return may_read_store ? store->load(user_id) : store->in_memory(user_id);
   };
   auto evaluator = std::make_shared<const NotificationEvaluator>(std::move(source));
-  return [evaluator](const RoomState& room, const events::Pdu& event) {
-    return evaluator->evaluate(room, event);
+  return [evaluator](const RoomState& room, const events::Pdu& event,
+                     bool may_read_store) -> std::optional<std::vector<storage::PushAction>> {
+    if (may_read_store) return evaluator->evaluate(room, event);
+    return evaluator->evaluate_from_memory(room, event);
   };
 }
 

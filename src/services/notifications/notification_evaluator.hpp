@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,22 +18,31 @@ namespace myelin::services {
 // Decides which local members an event notifies: each joined local user but the sender has
 // their push rules run over the event (spec "Push Rules"); those whose matching rule says
 // "notify" get a push action row, which /sync counts as unread_notifications (highlight_count
-// for the ones whose actions set the highlight tweak). Runs on a database thread.
+// for the ones whose actions set the highlight tweak).
 class NotificationEvaluator {
  public:
-  // A user's push rules (PushRuleStore::load in the server; a fixed set in tests).
-  using RuleSource = std::function<PushRuleSetPtr(const std::string& user_id)>;
+  // A user's push rules (PushRuleStore in the server; a fixed set in tests). With
+  // `may_read_store` false only rules already in memory: nullptr for the others.
+  using RuleSource = std::function<PushRuleSetPtr(const std::string& user_id, bool may_read_store)>;
 
   explicit NotificationEvaluator(RuleSource rules) : rules_(std::move(rules)) {}
 
-  // `room` is the state after `event`.
+  // `room` is the state after `event`. May read the store: call on a database thread.
   std::vector<storage::PushAction> evaluate(const RoomState& room, const events::Pdu& event) const;
+  // The same from rules in memory only (any thread), or std::nullopt when a member's rules
+  // would have to be read.
+  std::optional<std::vector<storage::PushAction>> evaluate_from_memory(
+      const RoomState& room, const events::Pdu& event) const;
 
   // The RoomService hook (RoomService::set_push_actions). It shares ownership of the rule
   // store, so event writes still queued on the database pool at shutdown stay valid.
   static PushActionsFn hook(std::shared_ptr<PushRuleStore> rules);
 
  private:
+  std::optional<std::vector<storage::PushAction>> evaluate_with(const RoomState& room,
+                                                                const events::Pdu& event,
+                                                                bool may_read_store) const;
+
   RuleSource rules_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 #include "protocol/room_versions/room_version.hpp"
 
@@ -72,12 +73,14 @@ class NotificationEvaluatorTest : public ::testing::Test {
   }
 
   NotificationEvaluator evaluator() {
-    return NotificationEvaluator([this](const std::string& user_id) -> PushRuleSetPtr {
-      ++lookups_[user_id];
-      auto it = custom_rules_.find(user_id);
-      if (it != custom_rules_.end()) return it->second;
-      return std::make_shared<const push::PushRuleSet>(user_id);
-    });
+    return NotificationEvaluator(
+        [this](const std::string& user_id, bool may_read_store) -> PushRuleSetPtr {
+          if (!may_read_store && !in_memory_.contains(user_id)) return nullptr;
+          ++lookups_[user_id];
+          auto it = custom_rules_.find(user_id);
+          if (it != custom_rules_.end()) return it->second;
+          return std::make_shared<const push::PushRuleSet>(user_id);
+        });
   }
 
   std::map<std::string, storage::PushAction> evaluate(const events::Pdu& event) {
@@ -100,6 +103,7 @@ class NotificationEvaluatorTest : public ::testing::Test {
   RoomStatePtr room_;
   std::map<std::string, PushRuleSetPtr> custom_rules_;
   std::map<std::string, int> lookups_;
+  std::set<std::string> in_memory_;  // whose rules evaluate_from_memory() finds
 };
 
 TEST_F(NotificationEvaluatorTest, EveryJoinedLocalMemberButTheSenderIsNotified) {
@@ -169,6 +173,20 @@ TEST_F(NotificationEvaluatorTest, NoticesAndOwnRoomRulesSuppress) {
   auto actions = evaluate(*message(kAlice, {{"body", "hi"}}));
   EXPECT_EQ(actions.count(kCarol), 0u);
   EXPECT_EQ(actions.count(kBob), 1u);
+}
+
+TEST_F(NotificationEvaluatorTest, FromMemoryAnswersOnlyWhenEveryMembersRulesAreThere) {
+  auto event = message(kAlice, {{"body", "hello Bobby Tables"}});
+  in_memory_ = {kBob};
+  EXPECT_FALSE(evaluator().evaluate_from_memory(*room_, *event));  // carol's are not
+  in_memory_ = {kBob, kCarol};
+  std::optional<std::vector<storage::PushAction>> actions =
+      evaluator().evaluate_from_memory(*room_, *event);
+  ASSERT_TRUE(actions);
+  ASSERT_EQ(actions->size(), 2u);
+  for (const storage::PushAction& action : *actions) {
+    EXPECT_EQ(action.highlight, action.user_id == kBob) << action.user_id;
+  }
 }
 
 TEST_F(NotificationEvaluatorTest, PushEvaluationEventIsTheClientForm) {

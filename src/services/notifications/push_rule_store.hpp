@@ -33,6 +33,8 @@ class PushRuleStore {
 
   // The user's rules. Blocking on a cache miss: call on a database thread.
   PushRuleSetPtr load(const std::string& user_id);
+  // The user's rules if they are cached, else nullptr (never blocks).
+  PushRuleSetPtr in_memory(const std::string& user_id) { return cached(user_id); }
   // As load(), from a coroutine: a cache miss reads the store on the database pool.
   asio::awaitable<PushRuleSetPtr> rules(std::string user_id);
 

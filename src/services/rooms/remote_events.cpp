@@ -395,7 +395,7 @@ asio::awaitable<RemoteEventOutcome> RoomService::accept_remote_event(PduPtr pdu)
   PushActionsFn push = accepted && !pdu->is_state() ? push_actions_ : PushActionsFn();
   RoomStatePtr after = decision.next;
   auto prepare = [push, after, pdu](storage::NewEvent& event) {
-    if (push) event.push_actions = push(*after, *pdu);
+    if (push) event.push_actions = *push(*after, *pdu, true);
   };
   EventPersister::Job job{std::move(prepare), decision.write};
   storage::EventStore::PersistOutcome persisted = co_await persister_.persist(std::move(job));

@@ -165,13 +165,20 @@ asio::awaitable<SendResult> RoomService::send_locked(RoomStatePtr room, EventDra
   const bool is_create = pdu.type() == "m.room.create";
   std::string creator = pdu.sender();
   std::string version_id(room->version->id);
-  // Push rules are evaluated on the database thread: they may need to read a user's rules.
   PushActionsFn push = pdu.is_state() ? PushActionsFn() : push_actions_;
+  if (push && next->joined_local_users.size() <= kPushInlineMembers) {
+    // Members' rules are nearly always in memory: evaluated here, a message needs no trip to a
+    // database thread before it is queued, which it makes while holding the room's lock.
+    if (auto actions = push(*next, pdu, false)) {
+      persisted->push_actions = std::move(*actions);
+      push = nullptr;
+    }
+  }
   RoomStatePtr after = next;
   std::optional<std::string> redacts = draft.redacts;
   auto prepare = [&store, is_create, creator, version_id, now, push, after, shared_pdu, redacts,
                   may_redact_any](storage::NewEvent& event) {
-    if (push) event.push_actions = push(*after, *shared_pdu);
+    if (push) event.push_actions = *push(*after, *shared_pdu, true);  // may read users' rules
     if (redacts) {
       auto original = store.events.event(*redacts);
       if (original && original->room_id == event.event.room_id &&
@@ -183,7 +190,8 @@ asio::awaitable<SendResult> RoomService::send_locked(RoomStatePtr room, EventDra
       store.rooms.create_room({event.event.room_id, version_id, creator, false, now});
     }
   };
-  EventPersister::Job job{std::move(prepare), persisted};
+  EventPersister::Job job{nullptr, persisted};
+  if (push || redacts || is_create) job.prepare = std::move(prepare);
   storage::EventStore::PersistOutcome outcome = co_await persister_.persist(std::move(job));
   if (outcome.existing_event_id) co_return SendResult{*outcome.existing_event_id, 0};
   if (persisted->redacts) apply_redaction_to_state(*next, *persisted->redacts);
