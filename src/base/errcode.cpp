@@ -118,7 +118,6 @@ int http_status(ErrCode code) {
     case ErrCode::kUnableToGrantJoin:
     case ErrCode::kUserSuspended:
     case ErrCode::kServerNotTrusted:
-    case ErrCode::kInvalidSignature:
     case ErrCode::kWrongRoomKeysVersion:
       return 403;
     case ErrCode::kUnknownToken:
@@ -167,6 +166,7 @@ int http_status(ErrCode code) {
     case ErrCode::kBadAlias:
     case ErrCode::kDuplicateAnnotation:
     case ErrCode::kUnknownPos:
+    case ErrCode::kInvalidSignature:
       return 400;
   }
   return 500;

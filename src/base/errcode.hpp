@@ -56,7 +56,7 @@ enum class ErrCode {
   kConnectionFailed,
   kConnectionTimeout,
   kWrongRoomKeysVersion,
-  kInvalidSignature,  // Synapse's M_INVALID_SIGNATURE for federation input
+  kInvalidSignature,  // cross-signing keys whose signature does not verify (400, as the spec says)
 };
 
 // "M_FORBIDDEN" etc.
