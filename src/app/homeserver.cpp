@@ -29,6 +29,7 @@ constexpr std::size_t kDatabaseThreads = 4;
 // Password hashing: two at a time bounds its memory (19 MiB each) and leaves cores for requests.
 constexpr std::size_t kCpuThreads = 2;
 constexpr auto kTypingSweep = std::chrono::seconds(5);
+constexpr auto kDeliveryKeysSweep = std::chrono::hours(1);
 
 http::Authenticator make_authenticator(Services& services) {
   return
@@ -91,19 +92,33 @@ std::vector<http::ListenerOptions> listener_options(const config::Config& config
 
 // Typing notifications time out (spec: the client's `timeout`); the users who see the room are
 // told when one does.
-asio::awaitable<void> sweep_typing(Services& services, std::shared_ptr<std::atomic<bool>> stopping,
-                                   std::shared_ptr<asio::steady_timer> timer) {
+asio::awaitable<void> sweep_typing(Services& services) {
+  for (const std::string& room_id : services.typing.expire(services.ctx.now_ms())) {
+    services::RoomStatePtr room = co_await services.rooms.room(room_id);
+    if (room) {
+      services.ctx.notifier.notify(room->joined_local_users);
+    }
+  }
+}
+
+// Runs `task` every `interval` until the server stops; a failed run is logged and the next one
+// comes at its time.
+asio::awaitable<void> run_every(std::chrono::steady_clock::duration interval, const char* what,
+                                std::function<asio::awaitable<void>()> task,
+                                std::shared_ptr<std::atomic<bool>> stopping,
+                                std::shared_ptr<asio::steady_timer> timer) {
   while (!*stopping) {
-    timer->expires_after(kTypingSweep);
+    timer->expires_after(interval);
     boost::system::error_code ignored;
     co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     if (*stopping) break;
-    for (const std::string& room_id : services.typing.expire(services.ctx.now_ms())) {
-      services::RoomStatePtr room = co_await services.rooms.room(room_id);
-      if (room) {
-        services.ctx.notifier.notify(room->joined_local_users);
-      }
+    std::string failure;
+    try {
+      co_await task();
+    } catch (const std::exception& e) {
+      failure = e.what();
     }
+    if (!failure.empty()) log::warn("server", "{} failed: {}", what, failure);
   }
 }
 
@@ -160,11 +175,18 @@ Homeserver::~Homeserver() {
   if (store_) store_->close();
 }
 
-void Homeserver::start() {
-  server_->start();
+void Homeserver::every(std::chrono::steady_clock::duration interval, const char* what,
+                       std::function<asio::awaitable<void>()> task) {
   auto timer = std::make_shared<asio::steady_timer>(io_);
   timers_.push_back(timer);
-  asio::co_spawn(io_, sweep_typing(*services_, stopping_, timer), asio::detached);
+  asio::co_spawn(io_, run_every(interval, what, std::move(task), stopping_, timer), asio::detached);
+}
+
+void Homeserver::start() {
+  server_->start();
+  every(kTypingSweep, "typing time-outs", [this] { return sweep_typing(*services_); });
+  every(kDeliveryKeysSweep, "forgetting old to-device delivery keys",
+        [this] { return services_->device_messages.forget_old_deliveries(); });
   services_->federation_sender.start(io_.get_executor());  // resumes persisted queues
   log::info("server", "serving {} as {} ({} listeners)", config_.server_name,
             context_->signing_key.key_id(), listeners_.size());

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -23,7 +24,8 @@ class Homeserver {
   Homeserver(const config::Config& config, boost::asio::io_context& io);
   ~Homeserver();
 
-  // Binds the listeners and starts background work (typing expiry).
+  // Binds the listeners and starts background work (typing expiry, forgetting old to-device
+  // delivery keys, the federation sender's queues).
   void start();
   // Every listener's resource names, address and bound port, for the start-up lines.
   std::vector<std::string> listening_urls() const;
@@ -35,6 +37,10 @@ class Homeserver {
   services::FederationTransport& federation_transport() { return *federation_client_; }
 
  private:
+  // Runs `task` every `interval` on the I/O context until stop().
+  void every(std::chrono::steady_clock::duration interval, const char* what,
+             std::function<boost::asio::awaitable<void>()> task);
+
   const config::Config& config_;
   boost::asio::io_context& io_;
   std::unique_ptr<storage::Store> store_;

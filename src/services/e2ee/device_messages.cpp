@@ -101,9 +101,9 @@ asio::awaitable<void> DeviceMessages::send(std::string sender, std::string sende
 
   storage::Store& store = ctx_.store;
   storage::DeliveryKey key{"", sender + " " + sender_device, txn_id};
-  auto deliver = [&store, key, sender, type, local] {
+  auto deliver = [&store, key, sender, type, local, now = ctx_.now_ms()] {
     std::vector<storage::InboxMessage> rows = local_deliveries(store, sender, type, local);
-    const bool delivered = store.device_inbox.deliver(key, rows).has_value();
+    const bool delivered = store.device_inbox.deliver(key, rows, now).has_value();
     return std::make_pair(delivered, recipients(rows));
   };
   auto [delivered, woken] = co_await ctx_.db(std::move(deliver));
@@ -151,13 +151,24 @@ asio::awaitable<void> DeviceMessages::receive(std::string origin, bj::object con
   if (local.empty()) co_return;
   storage::Store& store = ctx_.store;
   storage::DeliveryKey key{origin, std::string(*sender), std::string(*message_id)};
-  auto deliver = [&store, key, sender = std::string(*sender), type = std::string(*type), local] {
+  auto deliver = [&store, key, sender = std::string(*sender), type = std::string(*type), local,
+                  now = ctx_.now_ms()] {
     std::vector<storage::InboxMessage> rows = local_deliveries(store, sender, type, local);
-    if (!store.device_inbox.deliver(key, rows)) return std::vector<std::string>{};
+    if (!store.device_inbox.deliver(key, rows, now)) return std::vector<std::string>{};
     return recipients(rows);
   };
   std::vector<std::string> woken = co_await ctx_.db(std::move(deliver));
   if (!woken.empty()) ctx_.notifier.notify(woken);
+}
+
+asio::awaitable<void> DeviceMessages::forget_old_deliveries() {
+  storage::Store& store = ctx_.store;
+  const std::int64_t now = ctx_.now_ms();
+  auto forget = [&store, now] {
+    return store.device_inbox.forget_deliveries_before(now - kRememberDeliveriesMs, now);
+  };
+  const std::int64_t forgotten = co_await ctx_.db(std::move(forget));
+  if (forgotten > 0) log::info(kLog, "forgot {} delivery keys older than a week", forgotten);
 }
 
 ToDeviceSync to_device_for_sync(storage::Store& store, const std::string& user_id,

@@ -41,6 +41,12 @@ class DeviceMessages {
   // for our users are delivered (once per message_id), anything else is dropped with a log line.
   boost::asio::awaitable<void> receive(std::string origin, boost::json::object content);
 
+  // How long a delivered transaction ID or message_id is remembered: a client retries within
+  // minutes, another server within hours (its transactions back off up to a day).
+  static constexpr std::int64_t kRememberDeliveriesMs = 7LL * 24 * 3600 * 1000;
+  // Forgets deliveries older than that (run periodically).
+  boost::asio::awaitable<void> forget_old_deliveries();
+
  private:
   ServiceContext& ctx_;
   RemoteSender remote_sender_;

@@ -22,5 +22,6 @@ sql::Migration migration_v13_remote_events();
 sql::Migration migration_v14_device_messages();
 sql::Migration migration_v15_e2ee_keys();
 sql::Migration migration_v16_unread_counts();
+sql::Migration migration_v17_delivery_key_age();
 
 }  // namespace myelin::storage

@@ -196,6 +196,7 @@ const std::vector<sql::Migration>& schema_migrations() {
       migration_v14_device_messages(),
       migration_v15_e2ee_keys(),
       migration_v16_unread_counts(),
+      migration_v17_delivery_key_age(),
   };
   return migrations;
 }

@@ -7,7 +7,8 @@ namespace myelin::storage {
 using sql::Connection;
 
 std::optional<std::int64_t> DeviceInboxStore::deliver(const DeliveryKey& key,
-                                                      const std::vector<InboxMessage>& messages) {
+                                                      const std::vector<InboxMessage>& messages,
+                                                      std::int64_t now_ms) {
   std::optional<std::int64_t> position =
       db_.write([&](Connection& c) -> std::optional<std::int64_t> {
         sql::Transaction tx(c);
@@ -19,9 +20,9 @@ std::optional<std::int64_t> DeviceInboxStore::deliver(const DeliveryKey& key,
         }
         const std::int64_t stream_id = stream_.next();
         c.execute(
-            "INSERT INTO device_message_dedup (origin, sender_key, message_id, stream_id)"
-            " VALUES (?, ?, ?, ?)",
-            {key.origin, key.sender_key, key.message_id, stream_id});
+            "INSERT INTO device_message_dedup (origin, sender_key, message_id, stream_id,"
+            " received_ts) VALUES (?, ?, ?, ?, ?)",
+            {key.origin, key.sender_key, key.message_id, stream_id, now_ms});
         for (const InboxMessage& m : messages) {
           c.execute(
               "INSERT INTO device_inbox (user_id, device_id, stream_id, message_json)"
@@ -81,6 +82,20 @@ void DeviceInboxStore::delete_through(const std::string& user_id, const std::str
 std::int64_t DeviceInboxStore::max_stream_id() {
   return db_.read([](Connection& c) {
     return c.query_one("SELECT coalesce(max(stream_id), 0) FROM device_message_dedup").int64(0);
+  });
+}
+
+std::int64_t DeviceInboxStore::forget_deliveries_before(std::int64_t cutoff_ms,
+                                                        std::int64_t now_ms) {
+  return db_.write([&](Connection& c) {
+    sql::Transaction tx(c);
+    c.execute("UPDATE device_message_dedup SET received_ts = ? WHERE received_ts = 0", {now_ms});
+    const std::int64_t forgotten = c.execute(
+        "DELETE FROM device_message_dedup WHERE received_ts < ?"
+        " AND stream_id < (SELECT max(stream_id) FROM device_message_dedup)",
+        {cutoff_ms});
+    tx.commit();
+    return forgotten;
   });
 }
 

@@ -37,9 +37,10 @@ class DeviceInboxStore {
   // Puts the batch into the inboxes at one new stream position, in one transaction; nullopt
   // (and nothing stored) when `key` was delivered before. A batch holds at most one message per
   // device, so a device's messages each have their own position and a sync that stops after
-  // one of them splits no batch.
+  // one of them splits no batch. `now_ms` dates the key (forget_deliveries_before).
   std::optional<std::int64_t> deliver(const DeliveryKey& key,
-                                      const std::vector<InboxMessage>& messages);
+                                      const std::vector<InboxMessage>& messages,
+                                      std::int64_t now_ms);
 
   struct Pending {
     std::vector<std::string> messages_json;  // in stream order
@@ -56,6 +57,11 @@ class DeviceInboxStore {
 
   // The highest stream position deliveries took (the stream restarts above it).
   std::int64_t max_stream_id();
+
+  // Forgets the delivery keys recorded before `cutoff_ms` (a retry after that delivers again),
+  // except the one holding max_stream_id(). Keys from before they were dated get `now_ms`.
+  // Returns how many were forgotten.
+  std::int64_t forget_deliveries_before(std::int64_t cutoff_ms, std::int64_t now_ms);
 
  private:
   sql::Database& db_;
