@@ -69,8 +69,10 @@ std::optional<std::vector<storage::PushAction>> NotificationEvaluator::evaluate_
   const auth::PowerLevels levels = auth::PowerLevels::from_state(*room.version, room.auth_state());
   const events::Pdu* power_levels = room.find("m.room.power_levels", "");
   push::GlobMatchMemo glob_matches;
+  push::RuleOutcomeMemo rule_outcomes;
   push::PushRoomContext context;
   context.glob_matches = &glob_matches;
+  context.rule_outcomes = &rule_outcomes;
   context.member_count = joined_member_count(room);
   context.sender_power_level = finite_level(levels.user_level(event.sender()));
   context.notification_levels = push::notification_levels_from_power_levels(

@@ -1,6 +1,7 @@
 #include "services/push/predefined_rules.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <cassert>
 
 namespace myelin::services::push {
@@ -96,14 +97,25 @@ void substitute(boost::json::value& value, std::string_view user_id, std::string
   }
 }
 
+// Whether a definition's conditions (or pattern) name the user it is built for.
+bool names_the_user(const boost::json::value& definition) {
+  const std::string text = boost::json::serialize(definition);
+  return text.find(kUserIdPlaceholder) != std::string::npos ||
+         text.find(kLocalpartPlaceholder) != std::string::npos ||
+         text.find("\"contains_display_name\"") != std::string::npos;
+}
+
+// `next_slot` numbers the rules that name nobody, across the kinds, in definition order.
 PushRuleList build(std::string_view definitions, PushRuleKind kind, std::string_view user_id,
-                   std::string_view localpart) {
+                   std::string_view localpart, int& next_slot) {
   boost::json::value parsed = boost::json::parse(definitions);  // our constant: cannot fail
-  substitute(parsed, user_id, localpart);
   PushRuleList rules;
-  for (const boost::json::value& item : parsed.as_array()) {
+  for (boost::json::value& item : parsed.as_array()) {
+    const bool shared = !names_the_user(item);
+    substitute(item, user_id, localpart);
     std::optional<PushRule> rule = push_rule_from_json(item.as_object(), kind);
     assert(rule);
+    if (shared) rule->shared_slot = next_slot++;
     rules.push_back(std::move(*rule));
   }
   return rules;
@@ -117,12 +129,13 @@ PushRulesByKind predefined_push_rules(std::string_view user_id) {
   if (!localpart.empty() && localpart.front() == '@') localpart.remove_prefix(1);
 
   PushRulesByKind rules;
+  int next_slot = 0;
   rules[static_cast<std::size_t>(PushRuleKind::kOverride)] =
-      build(kOverrideRules, PushRuleKind::kOverride, user_id, localpart);
+      build(kOverrideRules, PushRuleKind::kOverride, user_id, localpart, next_slot);
   rules[static_cast<std::size_t>(PushRuleKind::kContent)] =
-      build(kContentRules, PushRuleKind::kContent, user_id, localpart);
+      build(kContentRules, PushRuleKind::kContent, user_id, localpart, next_slot);
   rules[static_cast<std::size_t>(PushRuleKind::kUnderride)] =
-      build(kUnderrideRules, PushRuleKind::kUnderride, user_id, localpart);
+      build(kUnderrideRules, PushRuleKind::kUnderride, user_id, localpart, next_slot);
   return rules;
 }
 

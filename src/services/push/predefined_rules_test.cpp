@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -105,6 +106,34 @@ TEST(PredefinedRules, LegacyMentionRules) {
   EXPECT_TRUE(is_legacy_mention_rule(PushRuleKind::kContent, ".m.rule.contains_user_name"));
   EXPECT_FALSE(is_legacy_mention_rule(PushRuleKind::kOverride, ".m.rule.is_user_mention"));
   EXPECT_FALSE(is_legacy_mention_rule(PushRuleKind::kContent, ".m.rule.roomnotif"));
+}
+
+// Only the rules whose conditions name nobody share their outcome among members; each of them
+// has a slot of its own, the same for every user.
+TEST(PredefinedRules, SharedSlotsForTheRulesThatNameNobody) {
+  PushRulesByKind alice = predefined_push_rules("@alice:example.org");
+  PushRulesByKind bob = predefined_push_rules("@bob:example.org");
+  const std::set<std::string> naming_the_user = {".m.rule.invite_for_me", ".m.rule.is_user_mention",
+                                                 ".m.rule.contains_display_name",
+                                                 ".m.rule.contains_user_name"};
+  std::set<int> slots;
+  std::size_t total = 0;
+  for (PushRuleKind kind : kPushRuleKinds) {
+    const PushRuleList& rules = of(alice, kind);
+    total += rules.size();
+    ASSERT_EQ(rules.size(), of(bob, kind).size());
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      const PushRule& rule = rules[i];
+      EXPECT_EQ(rule.shared_slot, of(bob, kind)[i].shared_slot) << rule.rule_id;
+      if (naming_the_user.contains(rule.rule_id)) {
+        EXPECT_EQ(rule.shared_slot, -1) << rule.rule_id;
+      } else {
+        EXPECT_GE(rule.shared_slot, 0) << rule.rule_id;
+        EXPECT_TRUE(slots.insert(rule.shared_slot).second) << rule.rule_id;
+      }
+    }
+  }
+  EXPECT_EQ(slots.size(), total - naming_the_user.size());
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "services/push/glob_match_memo.hpp"
+#include "services/push/rule_outcome_memo.hpp"
 
 namespace myelin::services::push {
 
@@ -34,6 +35,8 @@ struct PushRoomContext {
   NotificationLevels notification_levels;
   // Optional: glob outcomes shared by every member evaluated for the same event.
   GlobMatchMemo* glob_matches = nullptr;
+  // Optional: whether the rules that name nobody matched it, shared likewise.
+  RuleOutcomeMemo* rule_outcomes = nullptr;
 };
 
 // Whether `pattern` matches the string at `key` (a dotted property path) of `event`: the whole
@@ -78,6 +81,7 @@ struct CompiledConditions {
   explicit CompiledConditions(const boost::json::array& conditions);
   std::vector<CompiledCondition> conditions;
   bool never = false;
+  int shared_slot = -1;  // the rule's PushRule::shared_slot
 };
 
 // Whether one condition holds for `event` (compiling it first: tests and one-off checks).

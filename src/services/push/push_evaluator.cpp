@@ -29,6 +29,19 @@ bool compiled_rule_matches(const PushRule& rule, const CompiledConditions& condi
   return false;
 }
 
+// compiled_rule_matches, remembered in context.rule_outcomes for the rules that name nobody.
+bool shared_rule_matches(const PushRule& rule, const CompiledConditions& conditions,
+                         PushRuleKind kind, const boost::json::object& event,
+                         const PushRoomContext& context) {
+  RuleOutcomeMemo* memo = conditions.shared_slot >= 0 ? context.rule_outcomes : nullptr;
+  if (memo) {
+    if (std::optional<bool> known = memo->find(conditions.shared_slot)) return *known;
+  }
+  const bool matched = compiled_rule_matches(rule, conditions, kind, event, context);
+  if (memo) memo->remember(conditions.shared_slot, matched);
+  return matched;
+}
+
 }  // namespace
 
 bool rule_matches(const PushRule& rule, PushRuleKind kind, const boost::json::object& event,
@@ -51,7 +64,7 @@ PushEvaluation evaluate_push_rules(const PushRuleSet& rules, const boost::json::
       const PushRule& rule = list[i];
       if (!rule.enabled) continue;
       if (has_mentions && rule.is_default && is_legacy_mention_rule(kind, rule.rule_id)) continue;
-      if (!compiled_rule_matches(rule, compiled[i], kind, event, context)) continue;
+      if (!shared_rule_matches(rule, compiled[i], kind, event, context)) continue;
       result.matched = true;
       result.kind = kind;
       result.rule_id = rule.rule_id;

@@ -287,6 +287,45 @@ TEST_F(PushEvaluatorTest, MembersSharingAGlobMemoGetTheirOwnAnswers) {
   EXPECT_EQ(eval(event).rule_id, "beer");
 }
 
+// The rules that name nobody are decided once per event; the ones naming the member (mentions,
+// display name, user name, invites) for each member, whatever the memo holds.
+TEST_F(PushEvaluatorTest, MembersSharingARuleOutcomeMemoGetTheirOwnAnswers) {
+  RuleOutcomeMemo memo;
+  context_.rule_outcomes = &memo;
+  PushRuleSet carol_rules("@carol:example.org");
+  PushRoomContext carol = context_;
+  carol.user_id = "@carol:example.org";
+  carol.display_name = "Caroline Herschel";
+  auto both = [&](const boost::json::object& event) {
+    return std::pair{eval(event).rule_id, evaluate_push_rules(carol_rules, event, carol).rule_id};
+  };
+  using Ids = std::pair<std::string, std::string>;
+  EXPECT_EQ(both(message(R"({"msgtype": "m.text", "body": "hello"})")),
+            (Ids{".m.rule.message", ".m.rule.message"}));
+  memo = {};
+  EXPECT_EQ(both(message(R"({"msgtype": "m.text", "body": "hi Caroline Herschel"})")),
+            (Ids{".m.rule.message", ".m.rule.contains_display_name"}));
+  memo = {};
+  EXPECT_EQ(both(message(R"({"msgtype": "m.text", "body": "x",
+                             "m.mentions": {"user_ids": ["@alice:example.org"]}})")),
+            (Ids{".m.rule.is_user_mention", ".m.rule.message"}));
+  memo = {};
+  boost::json::object invite = parse(R"({"type": "m.room.member", "sender": "@bob:example.org",
+      "state_key": "@carol:example.org", "room_id": "!room:example.org", "event_id": "$i",
+      "origin_server_ts": 1, "content": {"membership": "invite"}})");
+  EXPECT_EQ(both(invite), (Ids{".m.rule.member_event", ".m.rule.invite_for_me"}));
+
+  // What the memo holds is what the evaluation goes by for shared rules: a remembered match of
+  // .m.rule.suppress_notices decides.
+  const auto event = message(R"({"msgtype": "m.text", "body": "hello"})");
+  const PushRule* suppress = rules_.find(PushRuleKind::kOverride, ".m.rule.suppress_notices");
+  ASSERT_TRUE(suppress && suppress->shared_slot >= 0);
+  RuleOutcomeMemo lying;
+  lying.remember(suppress->shared_slot, true);
+  context_.rule_outcomes = &lying;
+  EXPECT_EQ(eval(event).rule_id, ".m.rule.suppress_notices");
+}
+
 TEST(PushCondition, EventMatchSpecExamplesAndTypes) {
   PushRoomContext context;
   auto topic = parse(R"({"content": {"topic": "Lunch plans"}, "type": "m.room.topic",

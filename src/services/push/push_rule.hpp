@@ -30,6 +30,11 @@ struct PushRule {
   boost::json::array conditions;
   std::optional<std::string> pattern;
   boost::json::array actions;
+  // In memory only: for a server-default rule whose conditions name nobody (no user ID, local
+  // part or display name), a slot of its own, the same for every user; -1 otherwise. Whether
+  // such a rule's conditions hold depends on the event alone, so the members evaluated for one
+  // event share it (RuleOutcomeMemo).
+  int shared_slot = -1;
 };
 
 // The rule as the spec renders it: {rule_id, default, enabled, actions} plus conditions

@@ -275,7 +275,9 @@ void PushRuleSet::rebuild() {
     out.insert(out.end(), user_rules_[k].begin(), user_rules_[k].end());
     out.insert(out.end(), std::make_move_iterator(rest), std::make_move_iterator(defaults.end()));
     compiled_[k].clear();
-    for (const PushRule& rule : out) compiled_[k].emplace_back(rule.conditions);
+    for (const PushRule& rule : out) {
+      compiled_[k].emplace_back(rule.conditions).shared_slot = rule.shared_slot;
+    }
   }
 }
 
