@@ -1,6 +1,7 @@
 #include "services/e2ee/key_service.hpp"
 
 #include <algorithm>
+#include <boost/json/parse.hpp>
 
 #include "base/matrix_error.hpp"
 #include "protocol/json/canonical.hpp"
@@ -24,6 +25,19 @@ std::string canonical(const bj::value& value, const std::string& what) {
     // Floats and out-of-range integers have no canonical form; keys never hold them.
     throw MatrixError(ErrCode::kBadJson, what + " cannot be encoded as canonical JSON");
   }
+}
+
+// Whether an uploaded one-time key is the one held under its ID: signatures aside, as Synapse
+// compares them (a client may sign the same key again, differently, when it retries an upload).
+bool same_one_time_key(const std::string& held, const std::string& uploaded) {
+  boost::system::error_code held_error;
+  boost::system::error_code uploaded_error;
+  bj::value held_key = bj::parse(held, held_error);
+  bj::value uploaded_key = bj::parse(uploaded, uploaded_error);
+  if (held_error || uploaded_error) return held == uploaded;
+  if (bj::object* object = held_key.if_object()) object->erase("signatures");
+  if (bj::object* object = uploaded_key.if_object()) object->erase("signatures");
+  return held_key == uploaded_key;
 }
 
 // "<algorithm>:<key ID>" → its parts; keys are a string or a signed object.
@@ -120,7 +134,8 @@ asio::awaitable<bj::object> KeyService::upload(std::string user_id, std::string 
   auto save = [&store, user_id, device_id, device_keys, one_time_keys, fallback_keys] {
     Stored stored;
     if (!one_time_keys.empty()) {
-      stored.conflict = store.e2ee_keys.add_one_time_keys(user_id, device_id, one_time_keys);
+      stored.conflict =
+          store.e2ee_keys.add_one_time_keys(user_id, device_id, one_time_keys, same_one_time_key);
       if (stored.conflict) return stored;
     }
     if (device_keys) {

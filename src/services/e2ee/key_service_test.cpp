@@ -137,6 +137,28 @@ TEST_F(KeyServiceTest, UploadRefusesOthersKeysAndChangedOneTimeKeys) {
   EXPECT_EQ(answer.at("one_time_key_counts").at("signed_curve25519"), 1);
 }
 
+// The same signed key again with other signatures (a retried upload signs afresh) is the key
+// already held, as Synapse counts it; another key under the same ID is still refused.
+TEST_F(KeyServiceTest, AOneTimeKeySignedAgainIsTheSameKey) {
+  auto signed_key = [](std::string key, std::string signature) {
+    return bj::object{
+        {"key", std::move(key)},
+        {"signatures", bj::object{{kAlice, bj::object{{"ed25519:ALICE1", std::move(signature)}}}}}};
+  };
+  upload(kAlice, "ALICE1",
+         {{"one_time_keys", bj::object{{"signed_curve25519:A", signed_key("k", "first")}}}});
+  bj::object answer =
+      upload(kAlice, "ALICE1",
+             {{"one_time_keys", bj::object{{"signed_curve25519:A", signed_key("k", "again")},
+                                           {"signed_curve25519:B", signed_key("b", "b")}}}});
+  EXPECT_EQ(answer.at("one_time_key_counts").at("signed_curve25519"), 2);
+  EXPECT_EQ(
+      error_of(keys_.upload(
+          kAlice, "ALICE1",
+          {{"one_time_keys", bj::object{{"signed_curve25519:A", signed_key("x", "first")}}}})),
+      "M_INVALID_PARAM");
+}
+
 TEST_F(KeyServiceTest, LocalQueryAnswersKeysWithDisplayNames) {
   upload(kAlice, "ALICE1", {{"device_keys", device_keys(kAlice, "ALICE1")}});
   upload(kAlice, "ALICE2", {{"device_keys", device_keys(kAlice, "ALICE2")}});

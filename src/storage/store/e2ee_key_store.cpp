@@ -50,7 +50,7 @@ std::vector<DeviceKeysRecord> E2eeKeyStore::device_keys_of(const std::string& us
 
 std::optional<OneTimeKeyConflict> E2eeKeyStore::add_one_time_keys(
     const std::string& user_id, const std::string& device_id,
-    const std::vector<OneTimeKeyRecord>& keys) {
+    const std::vector<OneTimeKeyRecord>& keys, const SameKey& same_key) {
   return db_.write([&](Connection& c) -> std::optional<OneTimeKeyConflict> {
     sql::Transaction tx(c);
     for (const OneTimeKeyRecord& key : keys) {
@@ -59,7 +59,9 @@ std::optional<OneTimeKeyConflict> E2eeKeyStore::add_one_time_keys(
           " WHERE user_id = ? AND device_id = ? AND algorithm = ? AND key_id = ?",
           {user_id, device_id, key.algorithm, key.key_id});
       if (held) {
-        if (held->text(0) != key.key_json) return OneTimeKeyConflict{key.algorithm, key.key_id};
+        const std::string held_json = held->text(0);
+        const bool same = same_key ? same_key(held_json, key.key_json) : held_json == key.key_json;
+        if (!same) return OneTimeKeyConflict{key.algorithm, key.key_id};
         continue;
       }
       c.execute(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -73,11 +74,14 @@ class E2eeKeyStore {
   // The user's devices that uploaded keys (and still exist), in device ID order.
   std::vector<DeviceKeysRecord> device_keys_of(const std::string& user_id);
 
-  // Adds one-time keys, all or none: a key ID already held with the same content is skipped, one
-  // held with other content is a conflict and nothing is stored.
+  // Whether an uploaded key's JSON is the key already held under its ID (empty: the same text).
+  using SameKey = std::function<bool(const std::string& held, const std::string& uploaded)>;
+  // Adds one-time keys, all or none: a key ID already held with the same key is skipped (the
+  // held one stays), one held with another key is a conflict and nothing is stored.
   std::optional<OneTimeKeyConflict> add_one_time_keys(const std::string& user_id,
                                                       const std::string& device_id,
-                                                      const std::vector<OneTimeKeyRecord>& keys);
+                                                      const std::vector<OneTimeKeyRecord>& keys,
+                                                      const SameKey& same_key = {});
   // How many unclaimed one-time keys the device holds, per algorithm.
   std::map<std::string, std::int64_t> one_time_key_counts(const std::string& user_id,
                                                           const std::string& device_id);
