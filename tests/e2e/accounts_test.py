@@ -28,12 +28,7 @@ server = None
 
 def setUpModule():
     global server
-    server = harness.Homeserver(MYELIN)
-    try:
-        server.start()
-    except BaseException:
-        server.close()
-        raise
+    server = harness.start_homeserver(MYELIN)
 
 
 def tearDownModule():

@@ -27,12 +27,9 @@ alice = None  # register() result: user_id, access_token, device_id
 def setUpModule():
     global server, alice
     server = harness.Homeserver(MYELIN)
-    try:
+    with harness.closed_on_failure(server):
         server.start()
         alice = server.register("alice")
-    except BaseException:
-        server.close()
-        raise
 
 
 def tearDownModule():

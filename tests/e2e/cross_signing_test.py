@@ -24,8 +24,7 @@ server = None
 
 def setUpModule():
     global server
-    server = harness.Homeserver(MYELIN, server_name="localhost")
-    server.start()
+    server = harness.start_homeserver(MYELIN, server_name="localhost")
 
 
 def tearDownModule():

@@ -19,8 +19,7 @@ server = None
 
 def setUpModule():
     global server
-    server = harness.Homeserver(MYELIN)
-    server.start()
+    server = harness.start_homeserver(MYELIN)
 
 
 def tearDownModule():

@@ -44,8 +44,7 @@ FORGED = ('X-Matrix origin="other.test",destination="localhost",key="ed25519:a1"
 
 def setUpModule():
     global server
-    server = harness.Homeserver(MYELIN)
-    server.start()
+    server = harness.start_homeserver(MYELIN)
 
 
 def tearDownModule():

@@ -9,6 +9,7 @@ signalled.
 Also holds small raw-HTTP helpers (http.client) for tests that must send bytes no client
 library would send: malformed JSON, wrong methods, oversized bodies.
 """
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -327,6 +328,25 @@ class Homeserver:
     def versions_ok(self):
         status, body = self.request("GET", "/_matrix/client/versions", timeout=10)
         return status == 200 and isinstance(body, dict) and isinstance(body.get("versions"), list)
+
+
+@contextlib.contextmanager
+def closed_on_failure(server):
+    """Closes `server` (process and data directory) when the block raises, then re-raises: what
+    a setUpModule that starts one needs, since tearDownModule does not run after it failed."""
+    try:
+        yield server
+    except BaseException:
+        server.close()
+        raise
+
+
+def start_homeserver(binary, **options):
+    """A started Homeserver(binary, **options); nothing is left behind when it fails to start."""
+    server = Homeserver(binary, **options)
+    with closed_on_failure(server):
+        server.start()
+    return server
 
 
 def quote(value):

@@ -36,8 +36,7 @@ server = None
 
 def setUpModule():
     global server
-    server = harness.Homeserver(MYELIN, server_name=SERVER_NAME, config=CONFIG)
-    server.start()
+    server = harness.start_homeserver(MYELIN, server_name=SERVER_NAME, config=CONFIG)
 
 
 def tearDownModule():

@@ -28,12 +28,7 @@ _names = itertools.count()
 
 def setUpModule():
     global server
-    server = harness.Homeserver(MYELIN, server_name=SERVER_NAME)
-    try:
-        server.start()
-    except BaseException:
-        server.close()
-        raise
+    server = harness.start_homeserver(MYELIN, server_name=SERVER_NAME)
 
 
 def tearDownModule():

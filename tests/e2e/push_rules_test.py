@@ -46,13 +46,10 @@ bob = None
 def setUpModule():
     global server, alice, bob
     server = harness.Homeserver(MYELIN)
-    try:
+    with harness.closed_on_failure(server):
         server.start()
         alice = server.register("alice")
         bob = server.register("bob")
-    except BaseException:
-        server.close()
-        raise
 
 
 def tearDownModule():
